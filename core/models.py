@@ -1,0 +1,52 @@
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+
+class HistoryEntryQuerySet(models.QuerySet):
+    def for_object(self, obj):
+        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk))
+
+    def by_actor(self, user):
+        return self.filter(actor=user)
+
+    def visible_to(self, user):
+        from accounts.permissions import can_read_history
+
+        return self if can_read_history(user) else self.none()
+
+
+class HistoryEntry(models.Model):
+    """One row per state change: who did what, to which object, when, and the values before and after where they
+    matter. Written by services only, never edited."""
+
+    created_at = models.DateTimeField("date", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="auteur",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_label = models.CharField("auteur (au moment de l'action)", max_length=255, blank=True)
+    action = models.CharField("action", max_length=64)
+    content_type = models.ForeignKey(ContentType, verbose_name="type d'objet", on_delete=models.PROTECT)
+    object_id = models.CharField("identifiant de l'objet", max_length=64)
+    object_label = models.CharField("objet", max_length=255)
+    changes = models.JSONField("modifications", default=dict, blank=True)
+    message = models.TextField("commentaire", blank=True)
+
+    objects = HistoryEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "entrée d'historique"
+        verbose_name_plural = "historique"
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "-created_at"], name="core_history_object_idx"),
+            models.Index(fields=["actor", "-created_at"], name="core_history_actor_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.created_at:%d/%m/%Y %H:%M} — {self.actor_label or 'système'} — {self.action} — {self.object_label}"
