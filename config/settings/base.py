@@ -35,6 +35,8 @@ PLATFORM_DEPARTEMENT = os.getenv("PLATFORM_DEPARTEMENT", "47")
 PLATFORM_NAME = os.getenv("PLATFORM_NAME", "Réseau d'inclusion numérique")
 PLATFORM_OPERATOR = os.getenv("PLATFORM_OPERATOR", "Conseil départemental")
 PLATFORM_CONTACT_EMAIL = os.getenv("PLATFORM_CONTACT_EMAIL", "inclusion-numerique@example.org")
+# Absolute address of the site, for links in e-mails (invitations, password reset sent by the worker).
+PLATFORM_URL = os.getenv("PLATFORM_URL", "http://127.0.0.1:8000").rstrip("/")
 # seed_demo refuses to run unless this is on (dev and test settings turn it on).
 DEMO_MODE = False
 
@@ -54,6 +56,7 @@ INSTALLED_APPS = [
     "core",
     "geo",
     "accounts",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -151,6 +154,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = int(os.getenv("DJANGO_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+# Joining the browsers' HSTS preload list binds the whole parent domain: the operator opts in with DJANGO_HSTS_PRELOAD.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -186,13 +191,23 @@ STORAGES = {
 
 TASKS = {"default": {"BACKEND": os.getenv("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
-EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.getenv("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
-EMAIL_TIMEOUT = 15
+# E-mail: the console by default (nothing leaves the machine); SMTP when EMAIL_HOST is set.
+if os.getenv("EMAIL_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["EMAIL_HOST"],
+                "port": int(os.getenv("EMAIL_PORT", "587")),
+                "username": os.getenv("EMAIL_HOST_USER", ""),
+                "password": os.getenv("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", True),
+                "timeout": 15,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", PLATFORM_CONTACT_EMAIL)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
