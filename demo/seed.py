@@ -5,6 +5,7 @@ import random
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -163,8 +164,9 @@ def create_users(partners, network):
         ("multi@demo.test", "Julien", "Moreau", [(ccas, Role.PRESCRIBER), (library, Role.MEDIATOR)]),
     ]
     accounts = []
+    password_hash = make_password(DEMO_PASSWORD)  # hashing is slow on purpose: once for every demo account
     for email, first_name, last_name, memberships in plan:
-        user = User.objects.create_user(email, DEMO_PASSWORD, first_name=first_name, last_name=last_name)
+        user = User.objects.create(email=email, password=password_hash, first_name=first_name, last_name=last_name)
         record(user, "user_created", acting_user=None, message="Données de démonstration")
         for organization, role in memberships:
             membership = Membership.objects.create(user=user, organization=organization, role=role)
@@ -180,8 +182,13 @@ def create_users(partners, network):
                 needs_totp=needs_totp,
             )
         )
-    admin = User.objects.create_superuser(
-        "admin@demo.test", DEMO_PASSWORD, first_name="Alex", last_name="Informatique"
+    admin = User.objects.create(
+        email="admin@demo.test",
+        password=password_hash,
+        first_name="Alex",
+        last_name="Informatique",
+        is_staff=True,
+        is_superuser=True,
     )
     record(admin, "user_created", acting_user=None, message="Données de démonstration")
     add_demo_totp(admin)

@@ -1,0 +1,95 @@
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from accounts.models import Membership, Organization, Role, User
+from core.models import HistoryEntry
+from demo.seed import DEMO_PASSWORD, current_demo_code, fake_siret, seed_demo
+from geo.testing import load_test_territory
+
+
+@pytest.fixture
+def territory():
+    load_test_territory(insee_codes=[])
+
+
+def test_seed_builds_a_network_over_the_served_departement(territory):
+    summary = seed_demo()
+
+    assert summary["partners"] == 17
+    assert summary["network"] == 250
+    assert Organization.objects.partners().count() == 17
+    assert Organization.objects.exclude(commune__departement_id="47").count() == 0
+    # Spread over many real communes, denser where people live.
+    communes = Organization.objects.network_members().values("commune").distinct().count()
+    assert communes > 60
+    assert Organization.objects.filter(commune__insee_code="47001").count() > 3  # Agen, the prefecture
+    # Every organisation's creation is in the history.
+    assert HistoryEntry.objects.filter(action="organization_created").count() == Organization.objects.count()
+
+
+def test_seed_gives_one_account_per_role_with_the_demo_password(territory):
+    summary = seed_demo()
+
+    for role in Role:
+        assert Membership.objects.filter(role=role).exists(), role
+    coordinator = User.objects.get(email="coordination@demo.test")
+    assert coordinator.check_password(DEMO_PASSWORD)
+    assert coordinator.requires_second_factor
+    assert User.objects.get(email="admin@demo.test").is_staff
+    assert {a.email for a in summary["accounts"]} >= {"prescripteur@demo.test", "mediation@demo.test"}
+
+
+def test_sirets_of_the_demo_pass_the_checksum(territory):
+    import random
+
+    from accounts.validators import validate_siret
+
+    rng = random.Random(1)
+    for _ in range(50):
+        validate_siret(fake_siret(rng))
+
+
+def test_seed_command_is_idempotent_with_if_empty(territory, capsys):
+    call_command("seed_demo")
+    count = Organization.objects.count()
+    call_command("seed_demo", "--if-empty")
+    assert Organization.objects.count() == count
+    output = capsys.readouterr().out
+    assert "coordination@demo.test" in output
+    assert DEMO_PASSWORD in output
+    with pytest.raises(CommandError):
+        call_command("seed_demo")
+
+
+def test_seed_refuses_production_settings(territory):
+    with override_settings(DEMO_MODE=False), pytest.raises(CommandError, match="production"):
+        call_command("seed_demo")
+    assert not Organization.objects.exists()
+
+
+def test_seed_needs_the_territory():
+    with pytest.raises(CommandError, match="load_territory"):
+        call_command("seed_demo")
+
+
+@override_settings(PLATFORM_DEPARTEMENT="24")
+def test_seed_is_not_tied_to_lot_et_garonne():
+    load_test_territory(departements=["24"], insee_codes=[])
+    seed_demo()
+    assert Organization.objects.exclude(commune__departement_id="24").count() == 0
+    assert Organization.objects.filter(name__icontains="Dordogne").exists()
+    assert not Organization.objects.filter(name__icontains="Lot-et-Garonne").exists()
+
+
+def test_demo_totp_code_is_six_digits():
+    code = current_demo_code()
+    assert len(code) == 6 and code.isdigit()
+
+
+def test_demo_totp_code_opens_the_demo_device(territory):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    seed_demo()
+    device = TOTPDevice.objects.get(user__email="coordination@demo.test")
+    assert device.verify_token(current_demo_code())
