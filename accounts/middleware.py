@@ -4,9 +4,43 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 
+def has_confirmed_device(user):
+    from django_otp import devices_for_user
+
+    return any(devices_for_user(user, confirmed=True))
+
+
+def is_verified(user):
+    """Whether this session passed the second factor (OTPMiddleware's flag; absent right after `login()`)."""
+    check = getattr(user, "is_verified", None)
+    return bool(check and check())
+
+
+def second_factor_step(user):
+    """The TOTP page a logged-in user must go through before anything else in this session, or None.
+
+    Owed by users who must use a second factor (coordinators, administrators: they enrol first if needed) and by
+    anyone who enabled it voluntarily (a confirmed device)."""
+    if not user.is_authenticated or is_verified(user):
+        return None
+    if user.requires_second_factor:
+        return "accounts:otp_verify" if has_confirmed_device(user) else "accounts:otp_setup"
+    if has_confirmed_device(user):
+        return "accounts:otp_verify"
+    return None
+
+
+def second_factor_redirect(request, next_url=None):
+    """A redirect to the TOTP step the user still owes (see `second_factor_step`), else None."""
+    step = second_factor_step(request.user)
+    if step is None:
+        return None
+    return redirect(f"{reverse(step)}?{urlencode({'next': next_url or request.get_full_path()})}")
+
+
 class SecondFactorRequiredMiddleware:
-    """Users who must use a second factor (coordinators, administrators) reach no page until their session is
-    verified with a TOTP code; those without a device yet are sent to enrol one."""
+    """Users who owe a second factor (see `second_factor_redirect`) reach no page that needs a login until their
+    session is verified with a TOTP code; public pages and the TOTP and logout pages stay open."""
 
     allowed_url_names = {"otp_setup", "otp_verify", "logout"}
 
@@ -17,15 +51,11 @@ class SecondFactorRequiredMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        user = request.user
-        if not user.is_authenticated or not user.requires_second_factor or user.is_verified():
+        if not request.user.is_authenticated:
             return None
         if getattr(view_func, "login_required", True) is False:
             return None
         match = request.resolver_match
         if match and match.namespace == "accounts" and match.url_name in self.allowed_url_names:
             return None
-        from django_otp import devices_for_user
-
-        target = "accounts:otp_verify" if any(devices_for_user(user, confirmed=True)) else "accounts:otp_setup"
-        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+        return second_factor_redirect(request)

@@ -1,7 +1,13 @@
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from accounts.typologies import typology_choices
 from accounts.validators import validate_siret
@@ -80,15 +86,24 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self):
         return self.first_name or self.email
 
+    @cached_property
+    def cached_memberships(self):
+        """The user's memberships, read once per request (a user object lives for one request)."""
+        return list(self.memberships.all())
+
+    def refresh_from_db(self, *args, **kwargs):
+        self.__dict__.pop("cached_memberships", None)
+        super().refresh_from_db(*args, **kwargs)
+
     def has_role(self, *roles, organization=None):
-        memberships = self.memberships.all()
+        memberships = self.cached_memberships
         return any(
             m.role in roles and (organization is None or m.organization_id == organization.pk) for m in memberships
         )
 
     @property
     def roles(self):
-        return {m.role for m in self.memberships.all()}
+        return {m.role for m in self.cached_memberships}
 
     @property
     def is_coordinator(self):
@@ -184,3 +199,143 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.get_role_display()} — {self.organization}"
+
+
+def hash_token(token):
+    """Invitation tokens are stored as their SHA-256: a leaked database gives no usable link."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_invitation_token():
+    """A fresh (token, token_hash) pair. The token goes into the e-mail only."""
+    token = secrets.token_urlsafe(32)
+    return token, hash_token(token)
+
+
+def invitation_expiry(now=None):
+    return (now or timezone.now()) + timedelta(days=settings.INVITATION_VALIDITY_DAYS)
+
+
+class InvitationQuerySet(models.QuerySet):
+    def open(self):
+        """Neither accepted nor revoked (may be expired)."""
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
+    def pending(self):
+        """Open and not yet expired: the link still works."""
+        return self.open().filter(expires_at__gt=timezone.now())
+
+    def accepted(self):
+        return self.filter(accepted_at__isnull=False)
+
+    def expired(self):
+        return self.open().filter(expires_at__lte=timezone.now())
+
+    def visible_to(self, user):
+        """Invitations of the organisations the user manages (every one for coordinators and administrators)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(organization__in=Organization.objects.managed_by(user))
+
+    def for_token(self, token):
+        return self.filter(token_hash=hash_token(token or ""))
+
+
+class Invitation(models.Model):
+    """An e-mailed, single-use, expiring link to join an organisation with a role. Only the token's hash is kept."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "En attente"
+        ACCEPTED = "accepted", "Acceptée"
+        EXPIRED = "expired", "Expirée"
+        REVOKED = "revoked", "Annulée"
+
+    email = models.EmailField("adresse e-mail invitée")
+    organization = models.ForeignKey(
+        Organization, verbose_name="organisation", on_delete=models.CASCADE, related_name="invitations"
+    )
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
+    token_hash = models.CharField("empreinte du lien", max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        User, verbose_name="invitée par", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("envoyée le", default=timezone.now)
+    expires_at = models.DateTimeField("valable jusqu'au", default=invitation_expiry)
+    accepted_at = models.DateTimeField("acceptée le", null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, verbose_name="acceptée par", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField("annulée le", null=True, blank=True)
+    renewal_requested_at = models.DateTimeField("nouveau lien demandé le", null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "invitation"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email", "organization", "role"],
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="accounts_invitation_one_open",
+                violation_error_message=(
+                    "Une invitation est déjà en attente pour cette adresse, cette organisation et ce rôle."
+                ),
+            )
+        ]
+        indexes = [models.Index(fields=["email"], name="accounts_invitation_email_idx")]
+
+    def __str__(self):
+        return f"Invitation de {self.email} — {self.get_role_display()} — {self.organization}"
+
+    @property
+    def status(self):
+        if self.accepted_at:
+            return self.Status.ACCEPTED
+        if self.revoked_at:
+            return self.Status.REVOKED
+        if self.expires_at <= timezone.now():
+            return self.Status.EXPIRED
+        return self.Status.PENDING
+
+    def get_status_display(self):
+        return self.Status(self.status).label
+
+    @property
+    def is_usable(self):
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_open(self):
+        return self.accepted_at is None and self.revoked_at is None
+
+
+class LoginFailureQuerySet(models.QuerySet):
+    def recent(self, email):
+        """Failures for this (normalised) e-mail within the lockout window."""
+        since = timezone.now() - timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+        return self.filter(email=normalize_login_email(email), created_at__gte=since)
+
+
+def normalize_login_email(email):
+    return (email or "").strip().lower()
+
+
+class LoginFailure(models.Model):
+    """One failed login attempt, kept in the database so that every application server sees it. Recorded for any
+    e-mail typed, whether an account exists or not, so that the lockout reveals nothing."""
+
+    email = models.CharField("adresse e-mail saisie", max_length=254)
+    ip_address = models.GenericIPAddressField("adresse IP", null=True, blank=True)
+    created_at = models.DateTimeField("date", default=timezone.now)
+
+    objects = LoginFailureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "échec de connexion"
+        verbose_name_plural = "échecs de connexion"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["email", "created_at"], name="accounts_loginfailure_idx")]
+
+    def __str__(self):
+        return f"{self.email} — {self.created_at:%d/%m/%Y %H:%M}"

@@ -1,5 +1,9 @@
 from django.core.exceptions import ValidationError
 
+LA_POSTE_SIREN = "356000000"
+# La Poste's head office keeps the ordinary Luhn key; its other establishments do not.
+LA_POSTE_HEAD_OFFICE_SIRET = "35600000000048"
+
 
 def luhn_is_valid(digits):
     total = 0
@@ -14,17 +18,18 @@ def luhn_is_valid(digits):
 
 
 def validate_siret(value):
-    """A SIRET is 14 digits passing the Luhn checksum (La Poste's establishments are the documented exception:
-    SIREN 356000000, whose SIRETs have a digit sum that is a multiple of 5)."""
+    """A SIRET is 14 digits (spaces allowed) passing the Luhn checksum. La Poste's establishments (SIREN 356000000)
+    are the documented exception: the sum of their digits is a multiple of 5; the head office (35600000000048)
+    follows Luhn."""
     compact = (value or "").replace(" ", "")
     if len(compact) != 14 or not compact.isdigit():
         raise ValidationError("Le SIRET doit compter exactement 14 chiffres.", code="siret_format")
-    if compact.startswith("356000000"):
-        if sum(int(c) for c in compact) % 5 == 0:
-            return
-    elif luhn_is_valid(compact):
-        return
-    raise ValidationError(
-        "Ce SIRET n'est pas valide : la clé de contrôle ne correspond pas. Vérifiez les 14 chiffres.",
-        code="siret_checksum",
-    )
+    if compact.startswith(LA_POSTE_SIREN) and compact != LA_POSTE_HEAD_OFFICE_SIRET:
+        valid = sum(int(c) for c in compact) % 5 == 0
+    else:
+        valid = luhn_is_valid(compact)
+    if not valid:
+        raise ValidationError(
+            "Ce SIRET n'est pas valide : la clé de contrôle ne correspond pas. Vérifiez les 14 chiffres.",
+            code="siret_checksum",
+        )

@@ -1,5 +1,8 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 
 
 @login_not_required
@@ -14,4 +17,6 @@ def forbidden(request, exception=None):
 
 @login_not_required
 def server_error(request):
-    return render(request, "errors/500.html", status=500)
+    """Rendered without context processors: the database (sessions, menu) may be what failed."""
+    context = {"platform_name": settings.PLATFORM_NAME, "platform_contact_email": settings.PLATFORM_CONTACT_EMAIL}
+    return HttpResponseServerError(loader.render_to_string("errors/500.html", context))

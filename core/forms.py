@@ -22,7 +22,9 @@ class HistoryFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         used = HistoryEntry.objects.values_list("content_type", flat=True).distinct()
         self.fields["content_type"].queryset = ContentType.objects.filter(pk__in=used).order_by("model")
-        self.fields["content_type"].label_from_instance = lambda ct: str(ct.model_class()._meta.verbose_name).capitalize() if ct.model_class() else ct.model
+        self.fields["content_type"].label_from_instance = lambda ct: (
+            str(ct.model_class()._meta.verbose_name).capitalize() if ct.model_class() else ct.model
+        )
 
     def clean(self):
         data = super().clean()

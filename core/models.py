@@ -49,4 +49,6 @@ class HistoryEntry(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.created_at:%d/%m/%Y %H:%M} — {self.actor_label or 'système'} — {self.action} — {self.object_label}"
+        return (
+            f"{self.created_at:%d/%m/%Y %H:%M} — {self.actor_label or 'système'} — {self.action} — {self.object_label}"
+        )

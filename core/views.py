@@ -1,14 +1,33 @@
+import datetime
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from accounts.permissions import can_read_history
+from core.design import PALETTE, contrast_table
 from core.forms import HistoryFilterForm, StyleguideDemoForm
 from core.models import HistoryEntry
 from core.pagination import paginate
+
+# The day the accessibility statement was last written or reviewed; change it with the statement.
+ACCESSIBILITY_STATEMENT_DATE = datetime.date(2026, 11, 30)
+
+
+def legal_context():
+    """The operator's identity for the legal pages, all from settings so that another département can reuse them."""
+    return {
+        "operator_address": settings.PLATFORM_OPERATOR_ADDRESS,
+        "host_name": settings.PLATFORM_HOST_NAME,
+        "host_address": settings.PLATFORM_HOST_ADDRESS,
+        "dpo_email": settings.PLATFORM_DPO_EMAIL,
+        "platform_url": settings.PLATFORM_URL,
+    }
 
 
 @login_not_required
@@ -31,26 +50,38 @@ def health(request):
 
 @login_not_required
 def legal_notice(request):
-    return render(request, "core/legal_notice.html")
+    return render(request, "core/legal_notice.html", legal_context())
 
 
 @login_not_required
 def accessibility_statement(request):
-    return render(request, "core/accessibility.html")
+    return render(
+        request, "core/accessibility.html", {**legal_context(), "statement_date": ACCESSIBILITY_STATEMENT_DATE}
+    )
 
 
 @login_not_required
 def privacy(request):
-    return render(request, "core/privacy.html")
+    return render(request, "core/privacy.html", legal_context())
 
 
 @login_not_required
 def styleguide(request):
-    form = StyleguideDemoForm(request.POST or None)
+    form = StyleguideDemoForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         form.is_valid()
     page = paginate(request, list(range(1, 96)), per_page=10)
-    return render(request, "core/styleguide.html", {"form": form, "page": page})
+    return render(
+        request,
+        "core/styleguide.html",
+        {
+            "form": form,
+            "page": page,
+            "palette": PALETTE,
+            "contrasts": contrast_table(),
+            "breadcrumb_links": [("Accueil", reverse("core:home"))],
+        },
+    )
 
 
 def history(request):

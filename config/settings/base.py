@@ -35,6 +35,12 @@ PLATFORM_DEPARTEMENT = os.getenv("PLATFORM_DEPARTEMENT", "47")
 PLATFORM_NAME = os.getenv("PLATFORM_NAME", "Réseau d'inclusion numérique")
 PLATFORM_OPERATOR = os.getenv("PLATFORM_OPERATOR", "Conseil départemental")
 PLATFORM_CONTACT_EMAIL = os.getenv("PLATFORM_CONTACT_EMAIL", "inclusion-numerique@example.org")
+# Shown on the legal pages (mentions légales, données personnelles). Neutral defaults: the operator hosts the site
+# itself and its contact address answers data-protection requests until a DPO address is set.
+PLATFORM_OPERATOR_ADDRESS = os.getenv("PLATFORM_OPERATOR_ADDRESS", "")
+PLATFORM_HOST_NAME = os.getenv("PLATFORM_HOST_NAME", PLATFORM_OPERATOR)
+PLATFORM_HOST_ADDRESS = os.getenv("PLATFORM_HOST_ADDRESS", PLATFORM_OPERATOR_ADDRESS)
+PLATFORM_DPO_EMAIL = os.getenv("PLATFORM_DPO_EMAIL", PLATFORM_CONTACT_EMAIL)
 # Absolute address of the site, for links in e-mails (invitations, password reset sent by the worker).
 PLATFORM_URL = os.getenv("PLATFORM_URL", "http://127.0.0.1:8000").rstrip("/")
 # seed_demo refuses to run unless this is on (dev and test settings turn it on).
