@@ -11,6 +11,7 @@ from accounts import emails, services
 from accounts.models import Organization, Role, User
 from accounts.permissions import can_set_network_flags, grantable_roles, sees_whole_departement
 from accounts.validators import validate_siret
+from geo.forms import CommuneField
 
 INVALID_LOGIN_MESSAGE = "Adresse e-mail ou mot de passe incorrect. Vérifiez votre saisie et réessayez."
 
@@ -221,21 +222,7 @@ class OrganizationSearchForm(forms.Form):
 
 
 def commune_field():
-    """The commune picker: geo's autocomplete-backed field when it exists, else a list of the served département."""
-    try:
-        from geo.forms import CommuneField
-    except ImportError:
-        CommuneField = None
-    if CommuneField is not None:
-        return CommuneField(label="Commune", required=False, prefer_served_departement=True)
-    from geo.models import Commune
-
-    return forms.ModelChoiceField(
-        label="Commune",
-        required=False,
-        queryset=Commune.objects.in_served_departement().order_by("name"),
-        empty_label="Choisir une commune",
-    )
+    return CommuneField(label="Commune", required=False, prefer_served_departement=True)
 
 
 class OrganizationForm(forms.ModelForm):

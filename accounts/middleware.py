@@ -55,7 +55,11 @@ class SecondFactorRequiredMiddleware:
             return None
         if getattr(view_func, "login_required", True) is False:
             return None
+        step = second_factor_step(request.user)
+        if step is None:
+            return None
+        request.second_factor_pending = True  # the menu then shows only public entries
         match = request.resolver_match
         if match and match.namespace == "accounts" and match.url_name in self.allowed_url_names:
             return None
-        return second_factor_redirect(request)
+        return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")

@@ -1,8 +1,8 @@
 """The main menu. Each app adds its entries from its AppConfig.ready() with `register()`, saying who sees them, so
 the menu follows the user's roles without core knowing any business area."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.urls import reverse
 
@@ -26,12 +26,16 @@ def register(label, url_name, *, visible=lambda user: True, order=100):
 def nav_items(request):
     user = request.user
     path = request.path
+    # A session still owing its second factor (flagged by the accounts middleware) sees only the public entries.
+    pending_second_factor = getattr(request, "second_factor_pending", False)
     items = []
     for entry in sorted(_entries.values(), key=lambda e: (e.order, e.label)):
-        if not entry.visible(user):
+        if not entry.visible(user) or (pending_second_factor and entry.order > 0):
             continue
         url = reverse(entry.url_name)
-        items.append({"label": entry.label, "url": url, "current": path == url or (url != "/" and path.startswith(url))})
+        items.append(
+            {"label": entry.label, "url": url, "current": path == url or (url != "/" and path.startswith(url))}
+        )
     return items
 
 

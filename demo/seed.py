@@ -59,7 +59,9 @@ def weighted_communes(rng, communes, count):
 @transaction.atomic
 def seed_demo(*, rng_seed=2026):
     if not settings.DEMO_MODE:
-        raise DemoError("Les données de démonstration sont refusées avec les réglages de production (DEMO_MODE désactivé).")
+        raise DemoError(
+            "Les données de démonstration sont refusées avec les réglages de production (DEMO_MODE désactivé)."
+        )
     code = settings.PLATFORM_DEPARTEMENT
     departement = Departement.objects.filter(code=code).first()
     communes = list(Commune.objects.filter(departement_id=code).order_by("-population", "insee_code"))
@@ -160,7 +162,12 @@ def create_users(partners, network):
         ("prescripteur@demo.test", "Karim", "Benali", [(ccas, Role.PRESCRIBER)]),
         ("mediation@demo.test", "Léa", "Dubois", [(library, Role.MEDIATOR)]),
         ("reconditionnement@demo.test", "Thomas", "Garcia", [(workshop, Role.REFURBISHER)]),
-        ("admin-structure@demo.test", "Nadia", "Lefèvre", [(france_services, Role.ORG_ADMIN), (france_services, Role.MEDIATOR)]),
+        (
+            "admin-structure@demo.test",
+            "Nadia",
+            "Lefèvre",
+            [(france_services, Role.ORG_ADMIN), (france_services, Role.MEDIATOR)],
+        ),
         ("multi@demo.test", "Julien", "Moreau", [(ccas, Role.PRESCRIBER), (library, Role.MEDIATOR)]),
     ]
     accounts = []

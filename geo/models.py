@@ -4,10 +4,19 @@ from django.db import models
 from geo.text import normalize_name
 
 
+class DepartementQuerySet(models.QuerySet):
+    def served(self):
+        """The département the platform serves (`settings.PLATFORM_DEPARTEMENT`); DoesNotExist until the territory
+        is loaded (`manage.py load_territory`)."""
+        return self.get(pk=settings.PLATFORM_DEPARTEMENT)
+
+
 class Departement(models.Model):
     code = models.CharField("code", max_length=3, primary_key=True)
     name = models.CharField("nom", max_length=100)
     region_code = models.CharField("code de la région", max_length=3, blank=True)
+
+    objects = DepartementQuerySet.as_manager()
 
     class Meta:
         verbose_name = "département"
@@ -33,17 +42,21 @@ class Epci(models.Model):
 
 class CommuneQuerySet(models.QuerySet):
     def in_served_departement(self):
+        """Communes of the département the platform serves (`settings.PLATFORM_DEPARTEMENT`)."""
         return self.filter(departement_id=settings.PLATFORM_DEPARTEMENT)
 
-    def search(self, text, *, limit=10):
-        """Communes matching a free text: an INSEE code, a postal code, or the start of words of the name.
+    def search(self, text, *, limit=10, prefer_departement=None):
+        """A list of up to `limit` communes matching a free text: an INSEE code, a postal code, the start of words
+        of the name, or an autocomplete label such as "Agen (47000)".
 
         Case, accents, hyphens and the abbreviations "st"/"ste" are ignored; results come in a stable order
-        (exact name first, then by population).
+        (exact name first, then names starting with the text, then by population). With `prefer_departement`
+        (a code, e.g. `settings.PLATFORM_DEPARTEMENT`) that département's communes come first.
+        See geo/lookup.py.
         """
         from geo.lookup import search_communes
 
-        return search_communes(self, text, limit=limit)
+        return search_communes(self, text, limit=limit, prefer_departement=prefer_departement)
 
 
 class Commune(models.Model):
@@ -79,8 +92,9 @@ class Commune(models.Model):
 
     @property
     def label(self):
+        """ "Agen (47000)": the name with the first postal code, as the autocomplete shows it and the form reads it."""
         codes = self.postal_codes[:1]
-        return f"{self.name} ({codes[0]})" if codes else self.name
+        return f"{self.name} ({codes[0]})" if codes else f"{self.name} ({self.insee_code})"
 
 
 class PostalCode(models.Model):
