@@ -7,6 +7,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from accounts.forms import AdminLoginForm
 from accounts.models import Invitation, LoginFailure, Membership, Organization, User
+from accounts.personal_data import anonymize_user
 
 admin.site.login_form = AdminLoginForm
 
@@ -46,6 +47,14 @@ class UserAdmin(BaseUserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "usable_password", "password1", "password2"]})]
     filter_horizontal = ["groups", "user_permissions"]
+    actions = ["anonymize"]
+
+    @admin.action(description="Anonymiser les comptes sélectionnés (droit à l'effacement)")
+    def anonymize(self, request, queryset):
+        users = list(queryset.exclude(pk=request.user.pk))
+        for user in users:
+            anonymize_user(user, acting_user=request.user, reason="Effacement demandé (administration).")
+        self.message_user(request, f"{len(users)} compte(s) anonymisé(s).")
 
 
 @admin.register(Organization)

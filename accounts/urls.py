@@ -8,6 +8,7 @@ urlpatterns = [
     path("connexion/", views.login_view, name="login"),
     path("deconnexion/", views.logout_view, name="logout"),
     path("", views.profile, name="profile"),
+    path("mes-donnees/", views.my_data, name="my_data"),
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
     # Passwords
     path("mot-de-passe/oubli/", views.password_reset, name="password_reset"),

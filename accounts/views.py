@@ -8,6 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import services
+from accounts import personal_data, services
 from accounts.forms import (
     DeferredPasswordResetForm,
     InvitationForm,
@@ -440,3 +441,12 @@ def invitation_renewal(request):
         services.request_new_invitation(email=form.cleaned_data["email"], token=form.cleaned_data["token"])
         return render(request, "accounts/invitation_renewal_sent.html")
     return render(request, "accounts/invitation_renewal.html", {"form": form})
+
+
+def my_data(request):
+    """The account holder's data in one JSON document (right of access and portability)."""
+    data = personal_data.export_user_data(request.user)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="mes-donnees.json"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -62,7 +62,8 @@ def accessibility_statement(request):
 
 @login_not_required
 def privacy(request):
-    return render(request, "core/privacy.html", legal_context())
+    context = {**legal_context(), "account_retention_months": settings.ACCOUNT_RETENTION_MONTHS}
+    return render(request, "core/privacy.html", context)
 
 
 @login_not_required

@@ -147,6 +147,8 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
 INVITATION_VALIDITY_DAYS = int(os.getenv("INVITATION_VALIDITY_DAYS", "7"))
 LOGIN_FAILURE_LIMIT = int(os.getenv("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_LOCKOUT_MINUTES = int(os.getenv("LOGIN_LOCKOUT_MINUTES", "15"))
+# Accounts unused for this long are anonymised by `manage.py anonymize_inactive_accounts`.
+ACCOUNT_RETENTION_MONTHS = int(os.getenv("ACCOUNT_RETENTION_MONTHS", "24"))
 OTP_TOTP_ISSUER = PLATFORM_NAME
 
 SESSION_COOKIE_AGE = 60 * 60 * 10

@@ -26,6 +26,8 @@ PUBLIC = {
     "accounts:invitation_renewal": "demande d'une nouvelle invitation depuis un lien expiré",
 }
 
+STATUS_ONLY = {"accounts:my_data": "fichier JSON téléchargé (droit d'accès)"}
+
 SKIP = {
     "accounts:membership_remove": "POST seulement",
     "accounts:invitation_revoke": "POST seulement",
