@@ -35,7 +35,7 @@ chromium:
 run: venv
 	@mkdir -p "$${DATA_DIR:-data}"
 	$(MANAGE) migrate --noinput
-	$(MANAGE) load_territory --if-empty
+	$(MANAGE) load_territory
 	$(MANAGE) seed_demo --if-empty
 	@echo
 	@echo "La plateforme démarre sur http://127.0.0.1:$(PORT) (Ctrl+C pour l'arrêter)."

@@ -7,7 +7,27 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from accounts import permissions
-        from core import navigation
+        from core import history, navigation
+
+        history.register_actions(
+            {
+                "user_created": "Création du compte",
+                "profile_updated": "Modification du profil",
+                "password_reset": "Nouveau mot de passe",
+                "login_locked": "Connexion bloquée (trop d'échecs)",
+                "otp_enabled": "Double authentification activée",
+                "user_anonymized": "Compte anonymisé",
+                "organization_created": "Création de l'organisation",
+                "organization_updated": "Modification de l'organisation",
+                "membership_added": "Rôle donné",
+                "membership_removed": "Rôle retiré",
+                "invitation_sent": "Invitation envoyée",
+                "invitation_replaced": "Invitation remplacée par un nouveau lien",
+                "invitation_revoked": "Invitation annulée",
+                "invitation_accepted": "Invitation acceptée",
+                "invitation_renewal_requested": "Nouveau lien d'invitation demandé",
+            }
+        )
 
         def logged_in(user):
             return user.is_authenticated

@@ -65,7 +65,7 @@ def setup_django():
         log("Migration de la base de mesure…")
         call_command("migrate", "--noinput", verbosity=0)
         log("Chargement du territoire (si la base est vide)…")
-        call_command("load_territory", "--if-empty")
+        call_command("load_territory")
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -4,6 +4,18 @@ from django.contrib.contenttypes.models import ContentType
 
 from core.models import HistoryEntry
 
+_action_labels: dict[str, str] = {}
+
+
+def register_actions(labels):
+    """Give the history's action codes their French wording ({"organization_created": "Création de l'organisation"}).
+    Each app registers its own from its AppConfig.ready()."""
+    _action_labels.update(labels)
+
+
+def action_label(code):
+    return _action_labels.get(code, code.replace("_", " "))
+
 
 def snapshot(obj, fields):
     """The values of `fields` on `obj`, as JSON-friendly strings, to compare before and after a change."""

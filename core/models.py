@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 
@@ -49,6 +50,23 @@ class HistoryEntry(models.Model):
         ]
 
     def __str__(self):
-        return (
-            f"{self.created_at:%d/%m/%Y %H:%M} — {self.actor_label or 'système'} — {self.action} — {self.object_label}"
-        )
+        when = f"{self.created_at:%d/%m/%Y %H:%M}"
+        return f"{when} — {self.actor_label or 'système'} — {self.action_label} — {self.object_label}"
+
+    @property
+    def action_label(self):
+        from core.history import action_label
+
+        return action_label(self.action)
+
+    def changed_fields(self):
+        """[(field label, value)] for the template: labels come from the model's verbose names."""
+        model = self.content_type.model_class()
+        rows = []
+        for name, value in (self.changes or {}).items():
+            try:
+                label = str(model._meta.get_field(name).verbose_name) if model else name
+            except FieldDoesNotExist:
+                label = name
+            rows.append((label, value))
+        return rows

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from geo.models import Commune, Departement, Epci, PostalCode
+from geo.models import Commune, CommuneWord, Departement, Epci, PostalCode, later_words
 from geo.text import normalize_name
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -39,13 +39,14 @@ class LoadReport:
     epcis: Counts = field(default_factory=Counts)
     communes: Counts = field(default_factory=Counts)
     postal_codes: Counts = field(default_factory=Counts)
+    words: Counts = field(default_factory=Counts)
     obsolete_communes: list = field(default_factory=list)
 
     @property
     def changed(self):
         return any(
             c.created or c.updated or c.deleted
-            for c in (self.departements, self.epcis, self.communes, self.postal_codes)
+            for c in (self.departements, self.epcis, self.communes, self.postal_codes, self.words)
         )
 
 
@@ -119,7 +120,12 @@ def load_territory(data_dir=DATA_DIR, *, departements=None, insee_codes=None):
         for row in communes
     }
     report.communes = _sync(Commune, "insee_code", wanted)
-    report.postal_codes = _sync_postal_codes({code: values["postal_codes"] for code, values in wanted.items()})
+    report.postal_codes = _sync_commune_rows(
+        PostalCode, "code", {code: values["postal_codes"] for code, values in wanted.items()}
+    )
+    report.words = _sync_commune_rows(
+        CommuneWord, "word", {code: later_words(values["search_name"]) for code, values in wanted.items()}
+    )
     if not subset:
         report.obsolete_communes = sorted(set(Commune.objects.values_list("pk", flat=True)) - set(wanted))
     return report
@@ -158,18 +164,19 @@ def _rows_for(queryset, field_name, keys):
     return queryset.filter(**{f"{field_name}__in": list(keys)})
 
 
-def _sync_postal_codes(codes_by_commune):
-    """One PostalCode row per (code, commune) of `codes_by_commune`; stale rows of these communes are deleted."""
+def _sync_commune_rows(model, field_name, values_by_commune):
+    """One `model` row per (value, commune) of `values_by_commune` ({insee: [values]}); stale rows of these
+    communes are deleted. Serves the postal codes and the words of names."""
     counts = Counts()
-    wanted = {(code, insee) for insee, codes in codes_by_commune.items() for code in codes}
-    rows = _rows_for(PostalCode.objects.all(), "commune_id", codes_by_commune)
-    existing = {(code, commune): pk for pk, code, commune in rows.values_list("pk", "code", "commune_id")}
-    existing = {pair: pk for pair, pk in existing.items() if pair[1] in codes_by_commune}
+    wanted = {(value, insee) for insee, values in values_by_commune.items() for value in values}
+    rows = _rows_for(model.objects.all(), "commune_id", values_by_commune)
+    existing = {(value, commune): pk for pk, value, commune in rows.values_list("pk", field_name, "commune_id")}
+    existing = {pair: pk for pair, pk in existing.items() if pair[1] in values_by_commune}
     stale = [pk for pair, pk in existing.items() if pair not in wanted]
     for start in range(0, len(stale), 10000):  # stays under SQLite's limit of bound variables
-        PostalCode.objects.filter(pk__in=stale[start : start + 10000]).delete()
-    missing = [PostalCode(code=code, commune_id=insee) for code, insee in sorted(wanted - existing.keys())]
-    PostalCode.objects.bulk_create(missing, batch_size=BATCH_SIZE)
+        model.objects.filter(pk__in=stale[start : start + 10000]).delete()
+    missing = [model(**{field_name: value}, commune_id=insee) for value, insee in sorted(wanted - existing.keys())]
+    model.objects.bulk_create(missing, batch_size=BATCH_SIZE)
     counts.created = len(missing)
     counts.deleted = len(stale)
     counts.unchanged = len(wanted) - len(missing)

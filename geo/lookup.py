@@ -3,7 +3,7 @@ INSEE code, or the label shown by the autocomplete ("Agen (47000)").
 
 Name search stays fast over all communes on SQLite and PostgreSQL: a first query uses the index on `search_name`
 (names starting with the first word typed), and only when it finds fewer than `limit` communes does a second query
-scan the table for names where every word typed starts a word, in any order.
+look up the index of later words (`CommuneWord`) for names where every word typed starts a word, in any order.
 """
 
 import re
@@ -11,7 +11,7 @@ import re
 from django.db import connection
 from django.db.models import Case, IntegerField, Q, Value, When
 
-from geo.models import PostalCode
+from geo.models import CommuneWord, PostalCode
 from geo.text import normalize_name
 
 INSEE_CODE_RE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$", re.IGNORECASE)
@@ -108,8 +108,9 @@ def search_names(queryset, text, *, limit=10, prefer_departement=None):
     first = queryset.filter(prefix_q("search_name", words[0])).filter(every_word)
     results = list(_ordered(first, prefer_departement, rank=rank)[:limit])
     if len(results) < limit:
-        # 2. Scan: the first word typed starts a later word of the name ("sylvestre saint", "lot").
-        others = queryset.filter(every_word, search_name__contains=" " + words[0])
+        # 2. Indexed too: the first word typed starts a later word of the name ("sylvestre saint", "lot").
+        later = CommuneWord.objects.filter(prefix_q("word", words[0])).values("commune_id")
+        others = queryset.filter(every_word, pk__in=later).exclude(prefix_q("search_name", words[0]))
         results += list(_ordered(others, prefer_departement)[: limit - len(results)])
     return results
 

@@ -109,3 +109,23 @@ class PostalCode(models.Model):
 
     def __str__(self):
         return self.code
+
+
+class CommuneWord(models.Model):
+    """Each word of a commune's normalized name after the first one, so that a search on a later word
+    ("sylvestre", "lot") uses an index instead of scanning every commune. Written by the territory loader."""
+
+    word = models.CharField("mot", max_length=100, db_index=True)
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = "mot d'un nom de commune"
+        constraints = [models.UniqueConstraint(fields=["word", "commune"], name="geo_communeword_unique")]
+
+    def __str__(self):
+        return self.word
+
+
+def later_words(search_name):
+    """The words of a normalized name that a CommuneWord row indexes: all but the first."""
+    return sorted(set(search_name.split()[1:]))

@@ -44,7 +44,8 @@ def test_coordinators_see_who_did_what_with_before_and_after(client_for):
     row = BeautifulSoup(html, "html.parser").find("tbody").find("tr")
     text = row.get_text(" ", strip=True)
     assert str(client.user) in text
-    assert "organization_updated" in text
+    assert "Modification de l'organisation" in text
+    assert "nom :" in text  # the field is named by its French label
     assert "Centre social des Tilleuls" in text
     assert "Ancien nom" in text and "Nouveau nom" in text
     assert "devient" in text  # the arrow is spoken

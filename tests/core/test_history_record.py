@@ -49,3 +49,13 @@ def test_history_is_visible_to_coordinators_only():
 
     assert HistoryEntry.objects.visible_to(mediator).count() == 0
     assert HistoryEntry.objects.visible_to(coordinator).count() == 1
+
+
+def test_history_shows_actions_and_fields_in_french():
+    organization = Organization.objects.create(name="CCAS d'Agen")
+    entry = record(organization, "organization_updated", acting_user=None, changes={"name": ["A", "B"]})
+    assert entry.action_label == "Modification de l'organisation"
+    assert entry.changed_fields() == [("nom", ["A", "B"])]
+    unknown = record(organization, "something_new", acting_user=None, changes={"not_a_field": 1})
+    assert unknown.action_label == "something new"
+    assert unknown.changed_fields() == [("not_a_field", 1)]

@@ -28,6 +28,7 @@ class Command(BaseCommand):
         self.stdout.write(f"EPCI : {report.epcis}")
         self.stdout.write(f"Communes : {report.communes}")
         self.stdout.write(f"Codes postaux : {report.postal_codes}")
+        self.stdout.write(f"Mots des noms (index de recherche) : {report.words}")
         if report.obsolete_communes:
             listed = ", ".join(report.obsolete_communes[:20])
             self.stdout.write(
