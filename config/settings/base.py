@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "core",
     "geo",
     "accounts",
+    "places",
     "demo",
 ]
 
