@@ -225,10 +225,35 @@ def http_throughput():
     return results
 
 
-# Scenario name → function. Modules add theirs here.
+# ---------------------------------------------------------------------------------------------------------
+# Scenarios: places (30,000 synthetic places in the national standard).
+
+
+def places_io():
+    from bench.scenarios_places import places_io as scenario
+
+    return scenario()
+
+
+def places_import_second_source():
+    from bench.scenarios_places import places_import_second_source as scenario
+
+    return scenario()
+
+
+def places_search():
+    from bench.scenarios_places import places_search as scenario
+
+    return scenario()
+
+
+# Scenario name → function. Modules add theirs here; order matters (places_io loads what the next two use).
 SCENARIOS = {
     "commune_lookup": commune_lookup,
     "http_throughput": http_throughput,
+    "places_io": places_io,
+    "places_import_second_source": places_import_second_source,
+    "places_search": places_search,
 }
 
 

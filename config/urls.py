@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("compte/", include("accounts.urls")),
     path("territoire/", include("geo.urls")),
+    path("", include("places.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -32,10 +32,11 @@ def nav_items(request):
     for entry in sorted(_entries.values(), key=lambda e: (e.order, e.label)):
         if not entry.visible(user) or (pending_second_factor and entry.order > 0):
             continue
-        url = reverse(entry.url_name)
-        items.append(
-            {"label": entry.label, "url": url, "current": path == url or (url != "/" and path.startswith(url))}
-        )
+        items.append({"label": entry.label, "url": reverse(entry.url_name), "current": False})
+    # The current entry is the one whose address is the longest start of the page's path (only one is current).
+    matching = [item for item in items if path == item["url"] or (item["url"] != "/" and path.startswith(item["url"]))]
+    if matching:
+        max(matching, key=lambda item: len(item["url"]))["current"] = True
     return items
 
 

@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import Membership, Organization, Role, User
 from core.history import record
 from demo.partners import GENERIC_PARTNERS, NETWORK_KINDS, PARTNERS_BY_DEPARTEMENT
+from demo.places import create_places
 from geo.models import Commune, Departement
 
 DEMO_PASSWORD = "Demo-inclusion-2026"
@@ -73,7 +74,8 @@ def seed_demo(*, rng_seed=2026):
     partners = create_partners(rng, departement, communes)
     network = create_network(rng, communes)
     accounts = create_users(partners, network)
-    return {"partners": len(partners), "network": len(network), "accounts": accounts}
+    places = create_places(rng, network, stale_organizations=[first_of(network, "BIB")])
+    return {"partners": len(partners), "network": len(network), "accounts": accounts, "places": len(places)}
 
 
 def create_partners(rng, departement, communes):
@@ -123,6 +125,7 @@ def create_network(rng, communes):
                 commune=commune,
                 is_network_member=True,
                 phone=f"+335{rng.randrange(10**7, 10**8)}",
+                email=f"contact.{len(organizations) + 1:03d}@demo.test",
             )
         )
         if len(organizations) == NETWORK_SIZE:

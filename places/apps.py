@@ -4,3 +4,33 @@ from django.apps import AppConfig
 class PlacesConfig(AppConfig):
     name = "places"
     verbose_name = "Lieux"
+
+    def ready(self):
+        from core import history, navigation
+        from places import permissions
+
+        history.register_actions(
+            {
+                "place_created": "Création du lieu",
+                "place_updated": "Modification du lieu",
+                "place_published": "Lieu publié",
+                "place_republished": "Lieu publié à nouveau",
+                "place_archived": "Lieu archivé",
+                "place_confirmed": "Lieu confirmé « toujours exact »",
+                "place_reminder_sent": "Rappel de mise à jour envoyé",
+                "place_error_report_fixed": "Signalement d'erreur corrigé",
+                "place_error_report_dismissed": "Signalement d'erreur classé sans suite",
+                "place_error_reported": "Erreur signalée sur la fiche",
+                "place_imported": "Lieu créé par import",
+                "place_import_updated": "Lieu mis à jour par import",
+                "places_import_done": "Import de lieux",
+            }
+        )
+        navigation.register("Trouver un lieu", "places:search", order=5)
+        navigation.register("Mes lieux", "places:manage_list", visible=permissions.can_edit_some_place, order=30)
+        navigation.register(
+            "Modération des lieux", "places:moderation", visible=permissions.can_moderate_places, order=35
+        )
+        navigation.register(
+            "Importer des lieux", "places:import_upload", visible=permissions.can_moderate_places, order=36
+        )

@@ -47,6 +47,37 @@ class PlaceQuerySet(models.QuerySet):
             return self.published()
         return self.filter(Q(status=Place.Status.PUBLISHED) | Q(organization__memberships__user=user)).distinct()
 
+    def editable_by(self, user):
+        """The places `user` may edit (see `places.permissions.can_edit_place`)."""
+        from places.permissions import EDITOR_ROLES, can_moderate_places
+
+        if not user.is_authenticated:
+            return self.none()
+        if can_moderate_places(user):
+            return self
+        return self.filter(
+            organization__memberships__user=user, organization__memberships__role__in=EDITOR_ROLES
+        ).distinct()
+
+    def stale(self, months=None, *, now=None):
+        """Places not confirmed for `months` (default `settings.PLACE_STALE_MONTHS`), or never confirmed."""
+        cutoff = stale_cutoff(months, now=now)
+        return self.filter(Q(confirmed_at__isnull=True) | Q(confirmed_at__lt=cutoff))
+
+    def stale_first(self):
+        """Never confirmed first, then the oldest confirmation first."""
+        return self.order_by(models.F("confirmed_at").asc(nulls_first=True), "name", "pk")
+
+
+def stale_cutoff(months=None, *, now=None):
+    """The moment before which a confirmation is too old: `months` × 30.44 days before `now`."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    months = settings.PLACE_STALE_MONTHS if months is None else months
+    return (now or timezone.now()) - timedelta(days=round(months * 30.44))
+
 
 class Place(models.Model):
     """A place of the directory: every field of the *schéma des lieux de médiation numérique* v1.0.x, plus the
@@ -131,6 +162,7 @@ class Place(models.Model):
     import_source = models.CharField("source d'import", max_length=100, blank=True)
     external_id = models.CharField("identifiant dans la source", max_length=200, blank=True)
     confirmed_at = models.DateTimeField("dernière confirmation", null=True, blank=True)
+    last_reminder_at = models.DateTimeField("dernier rappel de mise à jour", null=True, blank=True)
     completeness = models.PositiveSmallIntegerField("complétude (%)", default=0)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     modified_at = models.DateTimeField("modifié le", auto_now=True)
@@ -179,6 +211,10 @@ class Place(models.Model):
             return None
         return (self.latitude, self.longitude)
 
+    @property
+    def is_stale(self):
+        return self.confirmed_at is None or self.confirmed_at < stale_cutoff()
+
 
 class ErrorReportQuerySet(models.QuerySet):
     def open(self):
@@ -204,8 +240,10 @@ class ErrorReport(models.Model):
         DISMISSED = "dismissed", "Sans suite"
 
     place = models.ForeignKey(Place, verbose_name="lieu", on_delete=models.CASCADE, related_name="error_reports")
-    what_is_wrong = models.TextField("ce qui est faux", max_length=2000)
-    suggestion = models.TextField("correction proposée", max_length=2000, blank=True)
+    what_is_wrong = models.TextField("ce qui est faux", max_length=2000, validators=[MaxLengthValidator(2000)])
+    suggestion = models.TextField(
+        "correction proposée", max_length=2000, blank=True, validators=[MaxLengthValidator(2000)]
+    )
     contact = models.CharField(
         "contact", max_length=254, blank=True, help_text="E-mail ou téléphone, si vous acceptez d'être recontacté."
     )

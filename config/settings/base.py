@@ -38,6 +38,7 @@ PLATFORM_CONTACT_EMAIL = os.getenv("PLATFORM_CONTACT_EMAIL", "inclusion-numeriqu
 # Shown on the legal pages (mentions légales, données personnelles). Neutral defaults: the operator hosts the site
 # itself and its contact address answers data-protection requests until a DPO address is set.
 PLATFORM_OPERATOR_ADDRESS = os.getenv("PLATFORM_OPERATOR_ADDRESS", "")
+PLATFORM_OPERATOR_SIRET = os.getenv("PLATFORM_OPERATOR_SIRET", "")  # producer id in open-data file names
 PLATFORM_HOST_NAME = os.getenv("PLATFORM_HOST_NAME", PLATFORM_OPERATOR)
 PLATFORM_HOST_ADDRESS = os.getenv("PLATFORM_HOST_ADDRESS", PLATFORM_OPERATOR_ADDRESS)
 PLATFORM_DPO_EMAIL = os.getenv("PLATFORM_DPO_EMAIL", PLATFORM_CONTACT_EMAIL)
@@ -151,6 +152,12 @@ LOGIN_LOCKOUT_MINUTES = int(os.getenv("LOGIN_LOCKOUT_MINUTES", "15"))
 # Accounts unused for this long are anonymised by `manage.py anonymize_inactive_accounts`.
 ACCOUNT_RETENTION_MONTHS = int(os.getenv("ACCOUNT_RETENTION_MONTHS", "24"))
 OTP_TOTP_ISSUER = PLATFORM_NAME
+# A place not confirmed (« toujours exact ») for this long is stale: listed first, and its organisation reminded.
+PLACE_STALE_MONTHS = int(os.getenv("PLACE_STALE_MONTHS", "6"))
+# How long the one-click « toujours exact » link of a reminder e-mail stays valid.
+PLACE_CONFIRM_LINK_DAYS = int(os.getenv("PLACE_CONFIRM_LINK_DAYS", "30"))
+# `manage.py remind_stale_places` writes about a given place at most once in this many days.
+PLACE_REMINDER_INTERVAL_DAYS = int(os.getenv("PLACE_REMINDER_INTERVAL_DAYS", "30"))
 
 SESSION_COOKIE_AGE = 60 * 60 * 10
 SESSION_COOKIE_HTTPONLY = True
@@ -181,6 +188,23 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
 }
+
+# Map of the public search (/lieux/), drawn with the vendored Leaflet. An empty MAP_TILE_URL hides the map (tests).
+# The CSP lets images come from the tile server's origin ("{s}" subdomains become a wildcard).
+MAP_TILE_URL = os.getenv("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = os.getenv(
+    "MAP_TILE_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">contributeurs OpenStreetMap</a>'
+)
+
+
+def url_origin(url):
+    """The origin of a tile URL, for the CSP: https://{s}.tile.example.org/{z}/{x}/{y}.png → https://*.tile.example.org"""
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0].replace('{s}', '*')}" if rest else ""
+
+
+if MAP_TILE_URL:
+    SECURE_CSP["img-src"].append(url_origin(MAP_TILE_URL))
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]

@@ -93,3 +93,37 @@ def test_demo_totp_code_opens_the_demo_device(territory):
     seed_demo()
     device = TOTPDevice.objects.get(user__email="coordination@demo.test")
     assert device.verify_token(current_demo_code())
+
+
+def test_seed_publishes_complete_places_of_the_standard(territory):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from places.models import Place
+
+    summary = seed_demo()
+
+    places = list(Place.objects.select_related("organization", "commune"))
+    assert summary["places"] == len(places) > 80
+    assert all(place.status == Place.Status.PUBLISHED for place in places)
+    for place in places[:40]:
+        place.full_clean()
+    assert {place.typologies[0] for place in places} >= {"MSAP", "BIB", "CS", "EPN"}
+    assert all(place.organization.typology == place.typologies[0] for place in places)
+    assert all(place.commune.departement_id == "47" for place in places)
+    assert all(place.completeness >= 85 for place in places)
+    # Every France Services place belongs to the programme.
+    assert all("France Services" in p.national_programmes for p in places if p.typologies == ["MSAP"])
+    # Some take the Pass Numérique, some are qualified, some can relay webinars.
+    assert any(p.is_pass_qualified for p in places)
+    assert any(p.accepts_pass_numerique and not p.is_pass_qualified for p in places)
+    assert any(p.can_relay_webinars for p in places)
+    # Confirmations spread over ten months: some places are stale.
+    assert Place.objects.stale().exists()
+    assert Place.objects.filter(confirmed_at__gte=timezone.now() - timedelta(days=60)).exists()
+    assert not Place.objects.filter(confirmed_at__lt=timezone.now() - timedelta(days=310)).exists()
+    # Demo accounts have places to manage.
+    mediator = User.objects.get(email="mediation@demo.test")
+    assert Place.objects.editable_by(mediator).stale().exists()  # something to confirm in the demo
+    assert HistoryEntry.objects.filter(action="place_created").count() == len(places)

@@ -22,7 +22,8 @@ class Command(BaseCommand):
             except DemoError as error:
                 raise CommandError(str(error)) from error
             self.stdout.write(
-                f"Démonstration créée : {summary['partners']} partenaires, {summary['network']} structures du réseau."
+                f"Démonstration créée : {summary['partners']} partenaires, {summary['network']} structures du réseau, "
+                f"{summary['places']} lieux publiés."
             )
         self.print_accounts()
 
