@@ -24,6 +24,8 @@ class PlacesConfig(AppConfig):
                 "place_imported": "Lieu créé par import",
                 "place_import_updated": "Lieu mis à jour par import",
                 "places_import_done": "Import de lieux",
+                "place_merged": "Doublon fusionné dans ce lieu",
+                "place_merged_into": "Lieu fusionné dans un autre (doublon)",
             }
         )
         navigation.register("Trouver un lieu", "places:search", order=5)

@@ -162,6 +162,15 @@ class Place(models.Model):
     import_source = models.CharField("source d'import", max_length=100, blank=True)
     external_id = models.CharField("identifiant dans la source", max_length=200, blank=True)
     confirmed_at = models.DateTimeField("dernière confirmation", null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name="fusionné dans",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged_places",
+        help_text="Doublon fusionné par la coordination : ce lieu est archivé au profit de celui-ci.",
+    )
     last_reminder_at = models.DateTimeField("dernier rappel de mise à jour", null=True, blank=True)
     completeness = models.PositiveSmallIntegerField("complétude (%)", default=0)
     created_at = models.DateTimeField("créé le", auto_now_add=True)

@@ -234,3 +234,59 @@ def resolve_error_report(report, *, status, acting_user):
         message=report.what_is_wrong[:500],
     )
     return report
+
+
+# Fields a merge copies from the duplicate when the kept place has nothing there.
+MERGE_FILLABLE_FIELDS = [
+    name
+    for name in PLACE_FIELDS
+    if name not in {"name", "import_source", "external_id", "organization", *NETWORK_FLAGS}
+]
+
+
+@transaction.atomic
+def merge_places(duplicate, *, into, acting_user):
+    """Merge `duplicate` into `into` (the place kept): what `into` lacks is taken from `duplicate`, the open error
+    reports move to `into`, and `duplicate` is archived with a link to `into`. Both histories stay and say it.
+    Coordinators only."""
+    from places.permissions import can_moderate_places
+
+    if not can_moderate_places(acting_user):
+        raise PermissionDenied
+    duplicate, into = (
+        Place.objects.select_for_update().get(pk=duplicate.pk),
+        Place.objects.select_for_update().get(pk=into.pk),
+    )
+    if duplicate.pk == into.pk:
+        raise ValidationError("Un lieu ne peut pas être fusionné avec lui-même.", code="same_place")
+    if duplicate.merged_into_id or into.merged_into_id or into.status == Place.Status.ARCHIVED:
+        raise ValidationError("Un de ces lieux est archivé ou déjà fusionné dans un autre.", code="already_merged")
+    PlaceWorkflow.action(duplicate.status, Place.Status.ARCHIVED)  # refuses a duplicate that is already archived
+    before = snapshot(into, MERGE_FILLABLE_FIELDS)
+    for name in MERGE_FILLABLE_FIELDS:
+        if getattr(into, name) in ("", None, []) and getattr(duplicate, name) not in ("", None, []):
+            setattr(into, name, getattr(duplicate, name))
+    if into.latitude is None or into.longitude is None:
+        into.latitude, into.longitude = duplicate.latitude, duplicate.longitude
+    into.updated_on = timezone.localdate()
+    _save(into)
+    moved = ErrorReport.objects.filter(place=duplicate, status=ErrorReport.Status.OPEN).update(place=into)
+    record(
+        into,
+        "place_merged",
+        acting_user=acting_user,
+        changes=diff(before, snapshot(into, MERGE_FILLABLE_FIELDS)),
+        message=f"Doublon « {duplicate.name} » (n° {duplicate.pk}) fusionné ; {moved} signalement(s) repris.",
+    )
+    status_before = duplicate.status
+    duplicate.status = Place.Status.ARCHIVED
+    duplicate.merged_into = into
+    _save(duplicate)
+    record(
+        duplicate,
+        "place_merged_into",
+        acting_user=acting_user,
+        changes={"status": [status_before, Place.Status.ARCHIVED.value], "merged_into": [None, str(into.pk)]},
+        message=f"Fusionné dans « {into.name} » (n° {into.pk}).",
+    )
+    return into

@@ -1,17 +1,20 @@
 """Owners' and coordinator's pages: « Mes lieux », the edit form, the moderation queue, and the one-click
 « toujours exact » link of the reminder e-mails."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.pagination import paginate
 from places import completeness, services
-from places.duplicates import duplicates_by_place
+from places.duplicates import duplicates_by_place, possible_duplicates
 from places.emails import read_confirm_token
 from places.forms import ArchiveForm, PlaceForm, ResolveReportForm
 from places.models import ErrorReport, Place
@@ -143,6 +146,10 @@ def place_archive(request, pk):
     return render(request, "places/manage/archive.html", {"form": form, "place": place})
 
 
+RECENT_DUPLICATE_DAYS = 90
+RECENT_DUPLICATE_LIMIT = 300
+
+
 def moderation(request):
     if not can_moderate_places(request.user):
         raise PermissionDenied
@@ -151,6 +158,16 @@ def moderation(request):
     duplicates = duplicates_by_place(shown_drafts)
     for draft in shown_drafts:
         draft.possible_duplicates = duplicates[draft.pk]
+    # Published places created lately (by hand or by an import) that look like another place.
+    recent = list(
+        Place.objects.published()
+        .filter(created_at__gte=timezone.now() - timedelta(days=RECENT_DUPLICATE_DAYS))
+        .order_by("-created_at")[:RECENT_DUPLICATE_LIMIT]
+    )
+    recent_duplicates = duplicates_by_place(recent)
+    suspected = [place for place in recent if recent_duplicates[place.pk]]
+    for place in suspected:
+        place.possible_duplicates = recent_duplicates[place.pk]
     reports = ErrorReport.objects.open().select_related("place").order_by("created_at")
     stale = Place.objects.published().stale().select_related("organization").stale_first()
     return render(
@@ -158,6 +175,8 @@ def moderation(request):
         "places/manage/moderation.html",
         {
             "drafts": shown_drafts,
+            "suspected_duplicates": suspected,
+            "recent_duplicate_days": RECENT_DUPLICATE_DAYS,
             "draft_count": drafts.count(),
             "reports": reports[:100],
             "report_count": reports.count(),
@@ -199,3 +218,76 @@ def confirm_by_link(request, token):
         services.confirm_place(place, acting_user=None, message=f"Lien de rappel envoyé à {email}")
         return render(request, "places/manage/confirm_link_done.html", {"place": place})
     return render(request, "places/manage/confirm_link.html", {"place": place, "email": email})
+
+
+# Duplicates: compare, then merge -------------------------------------------------------------------------------
+
+COMPARED_FIELDS = [
+    "name",
+    "status",
+    "organization",
+    "address",
+    "postal_code",
+    "commune_name",
+    "phone",
+    "emails",
+    "opening_hours",
+    "services",
+    "data_source",
+    "import_source",
+    "completeness",
+]
+
+
+def duplicates_compare(request, pk):
+    """A place and the places it may duplicate, side by side, each with « keep this one » buttons."""
+    if not can_moderate_places(request.user):
+        raise PermissionDenied
+    place = get_object_or_404(Place.objects.exclude(status=Place.Status.ARCHIVED), pk=pk)
+    others = possible_duplicates(place)
+    candidates = [place, *others]
+    rows = [
+        (
+            str(Place._meta.get_field(name).verbose_name).capitalize(),
+            [_shown(candidate, name) for candidate in candidates],
+        )
+        for name in COMPARED_FIELDS
+    ]
+    return render(
+        request,
+        "places/manage/duplicates.html",
+        {"place": place, "others": others, "candidates": candidates, "rows": rows},
+    )
+
+
+def _shown(place, name):
+    if name == "status":
+        return place.get_status_display()
+    if name == "completeness":
+        return f"{place.completeness} %"
+    value = getattr(place, name)
+    if isinstance(value, list):
+        return ", ".join(value) or "—"
+    return str(value) if value not in ("", None) else "—"
+
+
+@require_POST
+def duplicates_merge(request, pk):
+    """Merge place `pk` into the place given by `into` (POST)."""
+    if not can_moderate_places(request.user):
+        raise PermissionDenied
+    duplicate = get_object_or_404(Place, pk=pk)
+    try:
+        into = Place.objects.get(pk=int(request.POST.get("into", "")))
+    except (ValueError, Place.DoesNotExist):
+        messages.error(request, "Choisissez le lieu à garder.")
+        return redirect("places:duplicates_compare", pk=pk)
+    try:
+        services.merge_places(duplicate, into=into, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("places:moderation")
+    messages.success(
+        request, f"« {duplicate.name} » est fusionné dans « {into.name} » : il est archivé, son historique est gardé."
+    )
+    return redirect("places:manage_edit", pk=into.pk)

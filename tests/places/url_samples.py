@@ -31,12 +31,20 @@ def _place_import():
     )
 
 
+def _duplicate_pair():
+    """Two records of the same library, as a second source would bring it."""
+    kept = PlaceFactory(published=True, complete=True, name="Médiathèque Lacépède", address="12 rue Lacépède")
+    duplicate = PlaceFactory(published=True, name="Mediatheque Lacepede", address="12, rue Lacépède")
+    return duplicate, kept
+
+
 SAMPLES = {
     "places:manage_edit": lambda user: {"pk": _own_place(user).pk},
     "places:manage_archive": lambda user: {"pk": _own_place(user).pk},
     "places:confirm_by_link": _confirm_token,
     "places:detail": lambda user: {"pk": PlaceFactory(published=True, complete=True).pk},
     "places:import_detail": lambda user: {"pk": _place_import().pk},
+    "places:duplicates_compare": lambda user: {"pk": _duplicate_pair()[0].pk},
 }
 
 PUBLIC = {
@@ -60,9 +68,11 @@ SKIP = {
     "places:manage_publish": "POST seulement",
     "places:report_resolve": "POST seulement",
     "places:report_error": "POST seulement",
+    "places:duplicates_merge": "POST seulement",
 }
 
 EXPECTED_STATUS = {
     "places:import_upload": {"coordinator": {200}, "administrator": {200}, "*": {403}},
     "places:import_detail": {"coordinator": {200}, "administrator": {200}, "*": {403}},
+    "places:duplicates_compare": {"coordinator": {200}, "administrator": {200}, "*": {403}},
 }
