@@ -17,6 +17,11 @@ def luhn_is_valid(digits):
     return total % 10 == 0
 
 
+def luhn_complete(digits):
+    """`digits` followed by the digit that makes the whole pass the Luhn checksum (for demo and test SIRETs)."""
+    return next(digits + last for last in "0123456789" if luhn_is_valid(digits + last))
+
+
 def validate_siret(value):
     """A SIRET is 14 digits (spaces allowed) passing the Luhn checksum. La Poste's establishments (SIREN 356000000)
     are the documented exception: the sum of their digits is a multiple of 5; the head office (35600000000048)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Membership, Organization, Role, User
+from accounts.validators import luhn_complete
 from core.history import record
 from demo.partners import GENERIC_PARTNERS, NETWORK_KINDS, PARTNERS_BY_DEPARTEMENT
 from demo.places import create_places
@@ -32,19 +33,6 @@ class DemoAccount:
 
 class DemoError(Exception):
     pass
-
-
-def luhn_complete(digits):
-    """Append the digit that makes `digits` pass the Luhn checksum."""
-    for last in "0123456789":
-        candidate = digits + last
-        total = 0
-        for index, char in enumerate(reversed(candidate)):
-            value = int(char) * (2 if index % 2 else 1)
-            total += value - 9 if value > 9 else value
-        if total % 10 == 0:
-            return candidate
-    raise AssertionError("unreachable")
 
 
 def fake_siret(rng):
