@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 
+from accounts.typologies import typology_choices
 from geo.forms import CommuneField
 from places.duplicates import possible_duplicates
 from places.models import ErrorReport, Place
@@ -30,6 +31,7 @@ FIELDSETS = [
     ),
     ("Labels et programmes", ["national_programmes", "training_labels", "other_labels"]),
     ("Accessibilité", ["accessibility_url"]),
+    ("Type de structure", ["typologies"]),
     (
         "Réseau départemental",
         ["accepts_pass_numerique", "is_pass_qualified", "is_network_member", "can_relay_webinars"],
@@ -62,6 +64,13 @@ class PlaceForm(forms.ModelForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Une adresse par ligne, commençant par https://",
+    )
+    typologies = forms.MultipleChoiceField(
+        label="Types de structure",
+        required=False,
+        choices=typology_choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Liste nationale des types de structure : cochez ce qui décrit la structure.",
     )
     other_labels = forms.CharField(
         label="Autres formations et labels",

@@ -277,3 +277,17 @@ def test_list_and_moderation_queries_do_not_grow_with_places(client_for, django_
         mediator.get(LIST_URL)
     with django_assert_max_num_queries(len(small_moderation.captured_queries)):
         coordinator.get(MODERATION_URL)
+
+
+def test_owner_sets_the_structure_types_from_the_national_list(client_for, agen):
+    client = client_for("org_admin")
+    org = client.user.memberships.get().organization
+    place = PlaceFactory(published=True, complete=True, organization=org)
+    url = reverse("places:manage_edit", args=[place.pk])
+    response = client.post(url, form_data(organization=org, typologies=["BIB", "MUNI"]))
+    assert response.status_code == 302
+    place.refresh_from_db()
+    assert place.typologies == ["BIB", "MUNI"]
+    response = client.post(url, form_data(organization=org, typologies=["PAS_UN_TYPE"]))
+    assert response.status_code == 200
+    assert "PAS_UN_TYPE" in response.text and "aria-invalid" in response.text
