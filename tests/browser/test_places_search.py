@@ -2,6 +2,7 @@
 finds nothing on the way."""
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from geo.testing import load_test_territory
 from tests.browser.axe import format_violations, run_axe
@@ -21,6 +22,26 @@ def tab_to(page, condition, what):
         if page.evaluate(f"() => {{ const el = document.activeElement; return !!({condition}); }}"):
             return
     raise AssertionError(f"{what} : jamais atteint au clavier en {MAX_TABS} tabulations")
+
+
+MAP_IDLE = "() => !document.querySelector('.leaflet-zoom-anim, .leaflet-cluster-anim')"
+
+
+def open_cluster_with_the_keyboard(page, attempts=3):
+    """Tab to the cluster and press Enter: the map zooms in and the cluster opens into its markers. Leaflet redraws
+    clusters when a zoom animation ends, which can replace the focused element: wait for an idle map, and try
+    again (bounded) if the Enter fell on a replaced element."""
+    for _ in range(attempts):
+        page.wait_for_function(MAP_IDLE)
+        page.locator("[data-map-canvas]").focus()
+        tab_to(page, "el.classList.contains('place-map__cluster')", "le groupe de repères")
+        page.keyboard.press("Enter")
+        try:
+            page.wait_for_function("() => document.querySelectorAll('.place-map__cluster').length === 0", timeout=5000)
+            return
+        except PlaywrightTimeoutError:
+            continue
+    raise AssertionError("Entrée sur le groupe de repères n'a pas ouvert le groupe")
 
 
 def assert_clean(page, where):
@@ -111,9 +132,7 @@ def test_map_loads_on_demand_and_works_with_the_keyboard(page, settings):
     cluster = page.locator(".place-map__cluster", has_text="3 lieux proches")
     cluster.wait_for()
     assert_clean(page, "/lieux/ avec un groupe de repères")
-    tab_to(page, "el.classList.contains('place-map__cluster')", "le groupe de repères")
-    page.keyboard.press("Enter")
-    page.wait_for_function("() => document.querySelectorAll('.place-map__cluster').length === 0")
+    open_cluster_with_the_keyboard(page)
     page.locator("[data-map-canvas]").focus()
 
     tab_to(page, "el.classList.contains('leaflet-marker-icon')", "un repère de la carte")
