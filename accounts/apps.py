@@ -8,6 +8,9 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from accounts import permissions
         from core import history, navigation
+        from core.permissions import set_history_reader
+
+        set_history_reader(permissions.can_read_history)
 
         history.register_actions(
             {

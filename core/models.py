@@ -12,7 +12,7 @@ class HistoryEntryQuerySet(models.QuerySet):
         return self.filter(actor=user)
 
     def visible_to(self, user):
-        from accounts.permissions import can_read_history
+        from core.permissions import can_read_history
 
         return self if can_read_history(user) else self.none()
 

@@ -9,11 +9,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from accounts.permissions import can_read_history
 from core.design import PALETTE, contrast_table
 from core.forms import HistoryFilterForm, StyleguideDemoForm
 from core.models import HistoryEntry
 from core.pagination import paginate
+from core.permissions import can_read_history
 
 # The day the accessibility statement was last written or reviewed; change it with the statement.
 ACCESSIBILITY_STATEMENT_DATE = datetime.date(2026, 11, 30)
