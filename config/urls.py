@@ -9,6 +9,7 @@ urlpatterns = [
     path("compte/", include("accounts.urls")),
     path("territoire/", include("geo.urls")),
     path("", include("places.urls")),
+    path("personnes/", include("people.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "geo",
     "accounts",
     "places",
+    "people",
     "demo",
 ]
 
@@ -151,6 +152,7 @@ LOGIN_FAILURE_LIMIT = int(os.getenv("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_LOCKOUT_MINUTES = int(os.getenv("LOGIN_LOCKOUT_MINUTES", "15"))
 # Accounts unused for this long are anonymised by `manage.py anonymize_inactive_accounts`.
 ACCOUNT_RETENTION_MONTHS = int(os.getenv("ACCOUNT_RETENTION_MONTHS", "24"))
+PERSON_RETENTION_MONTHS = int(os.getenv("PERSON_RETENTION_MONTHS", "24"))
 OTP_TOTP_ISSUER = PLATFORM_NAME
 # A place not confirmed (« toujours exact ») for this long is stale: listed first, and its organisation reminded.
 PLACE_STALE_MONTHS = int(os.getenv("PLACE_STALE_MONTHS", "6"))
