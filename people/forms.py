@@ -5,6 +5,7 @@ from django import forms
 from geo.forms import CommuneField
 from people.duplicates import normalize_phone, possible_duplicates
 from people.models import LANGUAGE_CHOICES, Consent, Person, SpecificNeed, validate_birth_year
+from people.services import IDENTITY_FIELDS
 
 CONSENT_REQUIRED = (
     "Le consentement de la personne est obligatoire pour créer sa fiche : expliquez-lui à quoi servent ses "
@@ -47,18 +48,7 @@ class PersonForm(forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = [
-            "first_name",
-            "last_name",
-            "phone",
-            "email",
-            "no_direct_contact",
-            "commune",
-            "birth_year",
-            "languages",
-            "other_languages",
-            "specific_needs",
-        ]
+        fields = IDENTITY_FIELDS
         labels = {"first_name": "Prénom", "last_name": "Nom (ou initiales)"}
         help_texts = {
             "first_name": "Facultatif si le nom est indiqué.",
