@@ -247,13 +247,20 @@ def places_search():
     return scenario()
 
 
-# Scenario name → function. Modules add theirs here; order matters (places_io loads what the next two use).
+def referrals_rank_places():
+    from bench.scenarios_referrals import rank_places_scenario as scenario
+
+    return scenario()
+
+
+# Scenario name → function. Modules add theirs here; order matters (places_io loads what the next ones use).
 SCENARIOS = {
     "commune_lookup": commune_lookup,
     "http_throughput": http_throughput,
     "places_io": places_io,
     "places_import_second_source": places_import_second_source,
     "places_search": places_search,
+    "referrals_rank_places": referrals_rank_places,
 }
 
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "accounts",
     "places",
     "people",
+    "referrals",
     "demo",
 ]
 
