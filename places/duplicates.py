@@ -16,12 +16,13 @@ NEAR_KM = 0.1
 NOISE_WORDS = {"de", "du", "des", "la", "le", "les", "l", "d", "a", "au", "aux", "et"}
 
 
-def _key(text):
+def match_key(text):
+    """A name or address reduced to what tells places apart (for comparisons here and in the importer)."""
     return " ".join(word for word in normalize_name(text).split() if word not in NOISE_WORDS)
 
 
 def _similar(a, b, threshold):
-    a, b = _key(a), _key(b)
+    a, b = match_key(a), match_key(b)
     return bool(a and b) and (a == b or SequenceMatcher(None, a, b).ratio() >= threshold)
 
 

@@ -168,14 +168,16 @@ def _possible_duplicates(new_places, lines, *, source):
     by_commune = defaultdict(list)
     others = Place.objects.exclude(status=Place.Status.ARCHIVED).exclude(import_source=source)
     for other in others.filter(insee_code__in=codes).only(*DUPLICATE_FIELDS):
-        by_commune[other.insee_code].append((other, duplicates._key(other.name), duplicates._key(other.address)))
+        by_commune[other.insee_code].append(
+            (other, duplicates.match_key(other.name), duplicates.match_key(other.address))
+        )
     warnings = []
     for place in new_places:
         candidates = by_commune.get(place.insee_code)
         if not candidates or len(warnings) >= MAX_ERRORS_KEPT:
             continue
-        name = SequenceMatcher(None, "", duplicates._key(place.name))
-        address = SequenceMatcher(None, "", duplicates._key(place.address))
+        name = SequenceMatcher(None, "", duplicates.match_key(place.name))
+        address = SequenceMatcher(None, "", duplicates.match_key(place.address))
         for other, other_name, other_address in candidates:
             if not (
                 _may_match(name, other_name, duplicates.NAME_SIMILARITY)
