@@ -66,6 +66,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text="Accès à l'administration technique (service informatique du Département).",
     )
     date_joined = models.DateTimeField("inscrit le", default=timezone.now)
+    email_frequency = models.CharField(
+        "e-mails de suivi",
+        max_length=10,
+        choices=[("immediate", "À chaque changement"), ("daily", "Un résumé par jour")],
+        default="immediate",
+    )
+    sms_notifications = models.BooleanField(
+        "recevoir aussi un SMS", default=False, help_text="Au numéro de téléphone de votre compte."
+    )
 
     objects = UserManager()
 
@@ -339,3 +348,29 @@ class LoginFailure(models.Model):
 
     def __str__(self):
         return f"{self.email} — {self.created_at:%d/%m/%Y %H:%M}"
+
+
+class PendingNotificationQuerySet(models.QuerySet):
+    def unsent(self):
+        return self.filter(sent_at__isnull=True)
+
+
+class PendingNotification(models.Model):
+    """A notification kept for the daily digest of a user who chose « un résumé par jour »."""
+
+    user = models.ForeignKey(User, verbose_name="destinataire", on_delete=models.CASCADE, related_name="+")
+    subject = models.CharField("objet", max_length=200)
+    body = models.TextField("texte")
+    created_at = models.DateTimeField("créée le", default=timezone.now)
+    sent_at = models.DateTimeField("envoyée dans le résumé du", null=True, blank=True)
+
+    objects = PendingNotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "notification en attente du résumé"
+        verbose_name_plural = "notifications en attente du résumé"
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["sent_at", "user"], name="accounts_pending_notif_idx")]
+
+    def __str__(self):
+        return f"{self.subject} → {self.user_id}"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("territoire/", include("geo.urls")),
     path("", include("places.urls")),
     path("personnes/", include("people.urls")),
+    path("orientations/", include("referrals.urls")),
     path("admin/", admin.site.urls),
 ]
 

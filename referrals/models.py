@@ -192,6 +192,7 @@ class Referral(models.Model):
         blank=True,
         related_name="transfers",
     )
+    reminded_at = models.DateTimeField("relance du lieu envoyée le", null=True, blank=True)
     modified_at = models.DateTimeField("modifiée le", auto_now=True)
 
     objects = ReferralQuerySet.as_manager()
@@ -298,3 +299,68 @@ class ReferralComment(models.Model):
 
     def __str__(self):
         return f"Commentaire n° {self.pk}"
+
+
+def attachment_path(attachment, filename):
+    """Stored under a random name: the original name (personal data, maybe) stays in the database only."""
+    import secrets
+    from pathlib import PurePath
+
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"orientations/{attachment.referral_id}/{secrets.token_hex(16)}{suffix}"
+
+
+class ReferralAttachment(models.Model):
+    """A document joined to a referral (checked by type and size on upload). Served only through the referral's
+    permission check, never from MEDIA_URL; its file is deleted after the referral is closed (`purged_at`)."""
+
+    referral = models.ForeignKey(
+        Referral, verbose_name="orientation", on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField("fichier", upload_to=attachment_path, blank=True)
+    original_name = models.CharField("nom du fichier", max_length=255)
+    content_type = models.CharField("type", max_length=100)
+    size = models.PositiveIntegerField("taille (octets)")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="déposé par", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("déposé le", default=timezone.now)
+    purged_at = models.DateTimeField("fichier supprimé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "pièce jointe d'orientation"
+        verbose_name_plural = "pièces jointes d'orientation"
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def is_purged(self):
+        return self.purged_at is not None
+
+
+class ReferralLink(models.Model):
+    """A signed, single-use link sent by e-mail to a place's address, to answer a referral without an account.
+    The URL carries a signature of (pk, nonce); the row says whether it is still usable."""
+
+    referral = models.ForeignKey(Referral, verbose_name="orientation", on_delete=models.CASCADE, related_name="links")
+    place = models.ForeignKey("places.Place", verbose_name="lieu", on_delete=models.CASCADE, related_name="+")
+    sent_to = models.EmailField("envoyé à")
+    nonce = models.CharField("jeton", max_length=64, unique=True)
+    created_at = models.DateTimeField("créé le", default=timezone.now)
+    expires_at = models.DateTimeField("valable jusqu'au")
+    used_at = models.DateTimeField("utilisé le", null=True, blank=True)
+    used_for = models.CharField("utilisé pour", max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = "lien de réponse d'un lieu"
+        verbose_name_plural = "liens de réponse des lieux"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Lien n° {self.pk} ({self.referral})"
+
+    def is_usable(self, now=None):
+        now = now or timezone.now()
+        return self.used_at is None and now < self.expires_at

@@ -161,6 +161,19 @@ PLACE_STALE_MONTHS = int(os.getenv("PLACE_STALE_MONTHS", "6"))
 PLACE_CONFIRM_LINK_DAYS = int(os.getenv("PLACE_CONFIRM_LINK_DAYS", "30"))
 # `manage.py remind_stale_places` writes about a given place at most once in this many days.
 PLACE_REMINDER_INTERVAL_DAYS = int(os.getenv("PLACE_REMINDER_INTERVAL_DAYS", "30"))
+# Referrals: the place is reminded after this many working days without an answer; the referral expires (and the
+# coordination is told) after this many days; the single-use answer link e-mailed to a place lasts this many days.
+REFERRAL_REMINDER_WORKING_DAYS = int(os.getenv("REFERRAL_REMINDER_WORKING_DAYS", "5"))
+REFERRAL_EXPIRY_DAYS = int(os.getenv("REFERRAL_EXPIRY_DAYS", "30"))
+REFERRAL_LINK_DAYS = int(os.getenv("REFERRAL_LINK_DAYS", "14"))
+# Attachments: accepted types and maximum size; their files are deleted this many days after the referral ends.
+REFERRAL_ATTACHMENT_MAX_MB = int(os.getenv("REFERRAL_ATTACHMENT_MAX_MB", "5"))
+REFERRAL_ATTACHMENT_PURGE_DAYS = int(os.getenv("REFERRAL_ATTACHMENT_PURGE_DAYS", "30"))
+# SMS: the console by default (messages are written to the log); "http" posts to SMS_API_URL (see docs).
+SMS_BACKEND = os.getenv("SMS_BACKEND", "console")
+SMS_API_URL = os.getenv("SMS_API_URL", "")
+SMS_API_TOKEN = os.getenv("SMS_API_TOKEN", "")
+SMS_SENDER = os.getenv("SMS_SENDER", PLATFORM_NAME[:11])
 
 SESSION_COOKIE_AGE = 60 * 60 * 10
 SESSION_COOKIE_HTTPONLY = True

@@ -1,0 +1,1 @@
+"""URL samples of the coordination side (merged by url_samples.py)."""

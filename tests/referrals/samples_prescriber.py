@@ -1,0 +1,1 @@
+"""URL samples of the prescriber side (merged by url_samples.py)."""
