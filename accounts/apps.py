@@ -16,6 +16,7 @@ class AccountsConfig(AppConfig):
             {
                 "user_created": "Création du compte",
                 "profile_updated": "Modification du profil",
+                "notification_preferences_updated": "Modification des préférences de notification",
                 "password_reset": "Nouveau mot de passe",
                 "login_locked": "Connexion bloquée (trop d'échecs)",
                 "otp_enabled": "Double authentification activée",

@@ -11,6 +11,7 @@ from accounts import emails, services
 from accounts.models import Organization, Role, User
 from accounts.permissions import can_set_network_flags, grantable_roles, sees_whole_departement
 from accounts.validators import validate_siret
+from core.sms import normalize_phone
 from geo.forms import CommuneField
 
 INVALID_LOGIN_MESSAGE = "Adresse e-mail ou mot de passe incorrect. Vérifiez votre saisie et réessayez."
@@ -115,6 +116,39 @@ class ProfileForm(forms.ModelForm):
             "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
         }
+
+
+class NotificationPreferencesForm(forms.Form):
+    """How the user is told of changes: e-mail at once or a daily digest, and SMS to a French mobile number."""
+
+    email_frequency = forms.ChoiceField(
+        label="E-mails de suivi",
+        choices=User._meta.get_field("email_frequency").choices,
+        widget=forms.RadioSelect,
+        help_text="Le résumé part une fois par jour, seulement s'il y a du nouveau.",
+    )
+    sms_notifications = forms.BooleanField(
+        label="Recevoir aussi un SMS pour les nouvelles importantes (réponse d'un lieu, rendez-vous, résultat)",
+        required=False,
+    )
+    phone = forms.CharField(
+        label="Téléphone",
+        max_length=20,
+        required=False,
+        help_text="Le numéro de votre compte. Pour les SMS, un mobile français, par exemple 06 12 34 56 78.",
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("sms_notifications") and normalize_phone(data.get("phone")) is None:
+            self.add_error(
+                "phone",
+                "Pour recevoir des SMS, indiquez un numéro de mobile français, par exemple 06 12 34 56 78."
+                if data.get("phone")
+                else "Indiquez votre numéro de mobile pour recevoir des SMS.",
+            )
+        return data
 
 
 class NewAccountForm(forms.Form):

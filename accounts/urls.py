@@ -9,6 +9,7 @@ urlpatterns = [
     path("deconnexion/", views.logout_view, name="logout"),
     path("", views.profile, name="profile"),
     path("mes-donnees/", views.my_data, name="my_data"),
+    path("notifications/", views.notification_preferences, name="notifications"),
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
     # Passwords
     path("mot-de-passe/oubli/", views.password_reset, name="password_reset"),

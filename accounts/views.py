@@ -16,13 +16,14 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import personal_data, services
+from accounts import notify, personal_data, services
 from accounts.forms import (
     DeferredPasswordResetForm,
     InvitationForm,
     InvitationRenewalForm,
     LoginForm,
     NewAccountForm,
+    NotificationPreferencesForm,
     OrganizationForm,
     OrganizationSearchForm,
     ProfileForm,
@@ -188,6 +189,23 @@ def profile(request):
     memberships = user.memberships.select_related("organization").order_by("organization__name", "role")
     context = {"form": form, "memberships": memberships, "otp_enabled": has_confirmed_device(user)}
     return render(request, "accounts/profile.html", context)
+
+
+def notification_preferences(request):
+    """The user's own notification preferences (e-mail frequency, SMS and mobile number)."""
+    user = User.objects.get(pk=request.user.pk)
+    initial = {name: getattr(user, name) for name in notify.PREFERENCE_FIELDS}
+    form = NotificationPreferencesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            notify.update_notification_preferences(user, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Vos préférences de notification sont enregistrées.")
+            return redirect("accounts:notifications")
+    context = {"form": form, "breadcrumbs": [("Mon compte", reverse("accounts:profile"))]}
+    return render(request, "accounts/notification_preferences.html", context)
 
 
 def dashboard(request):

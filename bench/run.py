@@ -253,6 +253,48 @@ def referrals_rank_places():
     return scenario()
 
 
+def referrals_create():
+    from bench.scenarios_referrals import create_scenario as scenario
+
+    return scenario()
+
+
+def referrals_inbox():
+    from bench.scenarios_referrals import inbox_scenario as scenario
+
+    return scenario()
+
+
+def referrals_coordination():
+    from bench.scenarios_referrals import coordination_scenario as scenario
+
+    return scenario()
+
+
+def vouchers_import():
+    from bench.scenarios_vouchers import import_scenario as scenario
+
+    return scenario()
+
+
+def vouchers_redeem():
+    from bench.scenarios_vouchers import redeem_scenario as scenario
+
+    return scenario()
+
+
+def vouchers_statement():
+    from bench.scenarios_vouchers import statement_scenario as scenario
+
+    return scenario()
+
+
+def vouchers_concurrent_redeem():
+    from bench.scenarios_vouchers import concurrent_redeem_scenario as scenario
+
+    return scenario()
+
+
 # Scenario name → function. Modules add theirs here; order matters (places_io loads what the next ones use).
 SCENARIOS = {
     "commune_lookup": commune_lookup,
@@ -261,6 +303,13 @@ SCENARIOS = {
     "places_import_second_source": places_import_second_source,
     "places_search": places_search,
     "referrals_rank_places": referrals_rank_places,
+    "vouchers_import": vouchers_import,
+    "vouchers_redeem": vouchers_redeem,
+    "vouchers_statement": vouchers_statement,
+    "vouchers_concurrent_redeem": vouchers_concurrent_redeem,
+    "referrals_create": referrals_create,
+    "referrals_inbox": referrals_inbox,
+    "referrals_coordination": referrals_coordination,
 }
 
 

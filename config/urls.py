@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("places.urls")),
     path("personnes/", include("people.urls")),
     path("orientations/", include("referrals.urls")),
+    path("", include("orientation.urls")),
+    path("pass-numerique/", include("vouchers.urls")),
     path("admin/", admin.site.urls),
 ]
 

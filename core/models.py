@@ -70,3 +70,27 @@ class HistoryEntry(models.Model):
                 label = name
             rows.append((label, value))
         return rows
+
+
+class RateLimitCounter(models.Model):
+    """How many times a key (« guide-send:ip:<hash> ») was hit in one fixed window. Written only by
+    `core.ratelimit.hit`; rows whose window has ended are useless and `core.ratelimit.purge_expired` deletes them."""
+
+    key = models.CharField("clé", max_length=100)
+    window_start = models.DateTimeField("début de la fenêtre")
+    expires_at = models.DateTimeField("fin de la fenêtre", db_index=True)
+    count = models.PositiveIntegerField("nombre de demandes", default=0)
+
+    class Meta:
+        verbose_name = "compteur de limitation"
+        verbose_name_plural = "compteurs de limitation"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "window_start"],
+                name="core_ratelimit_key_window_unique",
+                violation_error_message="Un seul compteur par clé et par fenêtre.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.key} : {self.count} depuis {self.window_start:%d/%m/%Y %H:%M}"

@@ -15,6 +15,7 @@ from accounts.validators import luhn_complete
 from core.history import record
 from demo.partners import GENERIC_PARTNERS, NETWORK_KINDS, PARTNERS_BY_DEPARTEMENT
 from demo.places import create_places
+from demo.referrals import create_referrals
 from geo.models import Commune, Departement
 
 DEMO_PASSWORD = "Demo-inclusion-2026"
@@ -63,7 +64,14 @@ def seed_demo(*, rng_seed=2026):
     network = create_network(rng, communes)
     accounts = create_users(partners, network)
     places = create_places(rng, network, stale_organizations=[first_of(network, "BIB")])
-    return {"partners": len(partners), "network": len(network), "accounts": accounts, "places": len(places)}
+    referrals = create_referrals()
+    return {
+        "partners": len(partners),
+        "network": len(network),
+        "accounts": accounts,
+        "places": len(places),
+        "referrals": referrals,
+    }
 
 
 def create_partners(rng, departement, communes):

@@ -6,12 +6,14 @@ Name search stays fast over all communes on SQLite and PostgreSQL: a first query
 look up the index of later words (`CommuneWord`) for names where every word typed starts a word, in any order.
 """
 
+import math
 import re
 
 from django.db import connection
 from django.db.models import Case, IntegerField, Q, Value, When
 
-from geo.models import CommuneWord, PostalCode
+from geo.distance import distance_km
+from geo.models import Commune, CommuneWord, PostalCode
 from geo.text import normalize_name
 
 INSEE_CODE_RE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$", re.IGNORECASE)
@@ -124,3 +126,28 @@ def _ordered(queryset, prefer_departement, *, rank=None, first=None):
     if rank is not None:
         order.append(rank.asc())
     return queryset.order_by(*order, "-population", "name", "pk")
+
+
+NEAREST_SEARCH_KM = (10, 40)  # square half-sides tried in turn: a commune centre is almost always within 10 km
+
+
+def nearest_commune(latitude, longitude):
+    """The commune whose centre (a commune with a point) is nearest to the position, or None when there is none
+    within the largest square of NEAREST_SEARCH_KM (a position abroad, at sea, or a territory not loaded).
+
+    Looks in a small square around the point first (a few hundred rows at most), then a larger
+    one, and keeps the nearest by great-circle distance."""
+    if latitude is None or longitude is None:
+        return None
+    origin = (latitude, longitude)
+    for km in NEAREST_SEARCH_KM:
+        lat_delta = km / 111.0
+        lon_delta = km / (111.0 * max(math.cos(math.radians(latitude)), 0.01))
+        candidates = Commune.objects.filter(
+            latitude__range=(latitude - lat_delta, latitude + lat_delta),
+            longitude__range=(longitude - lon_delta, longitude + lon_delta),
+        )
+        nearest = min(candidates, key=lambda commune: (distance_km(origin, commune.point), commune.pk), default=None)
+        if nearest is not None:
+            return nearest
+    return None

@@ -175,6 +175,7 @@ class Consent(models.Model):
     class Method(models.TextChoices):
         WRITTEN = "written", "Par écrit"
         ORAL = "oral", "À l'oral, avec l'attestation du professionnel"
+        ONLINE = "online", "En ligne, par la personne elle-même"
 
     person = models.ForeignKey(Person, verbose_name="personne", on_delete=models.CASCADE, related_name="consents")
     purpose = models.CharField("objet", max_length=20, choices=Purpose.choices)

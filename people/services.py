@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from core.history import diff, record, snapshot
 from core.models import HistoryEntry
+from people import extensions
 from people.models import Consent, Involvement, Person
 
 IDENTITY_FIELDS = [
@@ -62,6 +63,23 @@ def create_person(*, acting_user, organization, consent_purpose, consent_method,
         acting_user=acting_user,
         changes={"organisation": organization.name, "consentement": consent_purpose},
     )
+    return person
+
+
+@transaction.atomic
+def register_person_from_public_form(*, consent_purposes, **fields):
+    """A person who asked for help on the public site (« être rappelé »): no organisation is involved yet (the
+    coordination sees the record; the place it is dispatched to will), and the consents ticked online are recorded
+    with no professional (`recorded_by` empty, method « en ligne »)."""
+    if not consent_purposes:
+        raise ValidationError("Le consentement de la personne est obligatoire pour garder sa demande.")
+    now = timezone.now()
+    person = Person(created_at=now, last_activity_at=now, **fields)
+    person.full_clean()
+    person.save()
+    for purpose in consent_purposes:
+        Consent.objects.create(person=person, purpose=purpose, method=Consent.Method.ONLINE, given_at=now)
+    record(person, "person_created", acting_user=None, changes={"origine": "demande de rappel (site public)"})
     return person
 
 
@@ -174,6 +192,7 @@ def export_person_data(person):
             }
             for e in _person_history(person).order_by("created_at", "pk")
         ],
+        **extensions.exports_for(person),
     }
 
 
@@ -189,6 +208,7 @@ def _anonymize(person, *, now):
     person.specific_needs = []
     person.anonymized_at = now
     person.save(update_fields=[*ANONYMIZED_FIELDS, "anonymized_at"])
+    extensions.erase(person)
 
 
 @transaction.atomic
@@ -221,13 +241,14 @@ def merge_people(duplicate, into, *, acting_user):
             involvement.save(update_fields=["person"])
             moved += 1
     consents = duplicate.consents.update(person=into)
+    moved_elsewhere = extensions.merge_into(duplicate, into, acting_user=acting_user)
     into.last_activity_at = timezone.now()
     into.save(update_fields=["last_activity_at"])
     record(
         into,
         "person_merged",
         acting_user=acting_user,
-        changes={"doublon": duplicate.pk, "consentements": consents, "organisations": moved},
+        changes={"doublon": duplicate.pk, "consentements": consents, "organisations": moved, **moved_elsewhere},
         message=f"Doublon n° {duplicate.pk} fusionné dans cette fiche.",
     )
     _anonymize(duplicate, now=timezone.now())

@@ -1,5 +1,6 @@
 """The person's timeline: later modules (referrals, vouchers, events, devices) register a provider from their
-AppConfig.ready(); people never imports them. A provider is a function `(person) -> list[TimelineEvent]`."""
+AppConfig.ready(); people never imports them. A provider is a function `(person, viewer) -> list[TimelineEvent]`
+that lists only what `viewer` may see."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -34,9 +35,9 @@ def _sort_key(event):
     return (value, "")
 
 
-def events_for(person):
-    """Every provider's events for `person`, most recent first."""
+def events_for(person, viewer):
+    """Every provider's events for `person` that `viewer` may see, most recent first."""
     events = []
     for provider in _providers:
-        events.extend(provider(person))
+        events.extend(provider(person, viewer))
     return sorted(events, key=_sort_key, reverse=True)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.pagination import paginate
-from people import services, timeline
+from people import actions, services, timeline
 from people.duplicates import duplicate_pairs, possible_duplicates
 from people.forms import ConsentForm, EraseForm, MergeForm, PersonCreateForm, PersonForm
 from people.models import Consent, Person
@@ -99,7 +99,8 @@ def person_detail(request, pk):
             "person": person,
             "consents": person.consents.select_related("recorded_by"),
             "involvements": person.involvements.select_related("organization"),
-            "events": timeline.events_for(person),
+            "events": timeline.events_for(person, request.user),
+            "actions": actions.actions_for(request.user, person),
             "can_edit": can_edit_person(request.user, person),
             "can_erase": can_erase_person(request.user, person),
             "can_merge": can_merge_people(request.user),

@@ -94,6 +94,19 @@ class ReferralQuerySet(models.QuerySet):
         """Sent « au réseau », waiting for the coordination to choose a place."""
         return self.filter(target_place__isnull=True, status=Referral.Status.SENT).order_by("sent_at", "pk")
 
+    def unanswered_first(self):
+        """The coordination's order: referrals waiting for an answer first, oldest first, then all the others,
+        newest first. Annotates `is_waiting` (bool)."""
+        waiting = Q(status__in=[Referral.Status.SENT, Referral.Status.UNDER_REVIEW])
+        return self.annotate(
+            is_waiting=models.Case(
+                models.When(waiting, then=models.Value(True)),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            ),
+            waiting_since=models.Case(models.When(waiting, then=models.F("sent_at")), default=None),
+        ).order_by("-is_waiting", models.F("waiting_since").asc(nulls_last=True), "-sent_at", "-pk")
+
 
 class Referral(models.Model):
     class Status(models.TextChoices):
@@ -106,6 +119,10 @@ class Referral(models.Model):
         EXPIRED = "expired", "Expirée"
         CANCELLED = "cancelled", "Annulée"
         TRANSFERRED = "transferred", "Transférée"
+
+    class Channel(models.TextChoices):
+        PRESCRIBER = "prescriber", "Par un prescripteur"
+        CALLBACK = "callback", "Demande de rappel (site public)"
 
     class Urgency(models.TextChoices):
         NORMAL = "normal", "Normale"
@@ -150,8 +167,12 @@ class Referral(models.Model):
         "accounts.Organization",
         verbose_name="organisation du prescripteur",
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="sent_referrals",
+        help_text="Vide pour une demande de rappel faite par la personne sur le site public.",
     )
+    channel = models.CharField("origine", max_length=12, choices=Channel.choices, default=Channel.PRESCRIBER)
     target_place = models.ForeignKey(
         "places.Place",
         verbose_name="lieu",
@@ -222,6 +243,11 @@ class Referral(models.Model):
                 violation_error_message="Un accompagnement en cours doit avoir un premier rendez-vous.",
             ),
             models.CheckConstraint(
+                condition=Q(prescriber_organization__isnull=False) | Q(channel="callback"),
+                name="referrals_sender_known",
+                violation_error_message="Seule une demande de rappel peut venir sans organisation prescriptrice.",
+            ),
+            models.CheckConstraint(
                 condition=Q(target_place__isnull=False) | Q(status__in=["sent", "cancelled", "expired"]),
                 name="referrals_network_only_waiting",
                 violation_error_message=(
@@ -232,6 +258,22 @@ class Referral(models.Model):
 
     def __str__(self):
         return f"Orientation n° {self.pk}"
+
+    @property
+    def reference(self):
+        """The number given to the person (« 2026-00042 »): the year sent and the referral's number."""
+        return f"{self.sent_at:%Y}-{self.pk:05d}"
+
+    @property
+    def sender_label(self):
+        """Who sent it, for the pages: the prescriber's organisation, or the public call-back form."""
+        if self.prescriber_organization_id:
+            return self.prescriber_organization.name
+        return self.get_channel_display()
+
+    @property
+    def is_callback(self):
+        return self.channel == self.Channel.CALLBACK
 
     @property
     def is_to_network(self):

@@ -50,3 +50,18 @@ def can_expire(user):
 def can_comment(user, referral):
     """Both sides and the coordination write in the thread."""
     return acts_for_prescriber(user, referral) or acts_for_place(user, referral) or sees_whole_departement(user)
+
+
+def can_see_sent_referrals(user):
+    """« Mes orientations »: prescribers, mediators and organisation admins (their organisation's referrals)."""
+    return bool(_organization_ids(user, PERSONAL_DATA_ROLES))
+
+
+def can_see_some_inbox(user):
+    """The places' inboxes: mediators and organisation admins of an organisation (its places' referrals)."""
+    return bool(_organization_ids(user, PLACE_SIDE_ROLES))
+
+
+def can_see_all_referrals(user):
+    """The coordination's view of every referral of the département."""
+    return sees_whole_departement(user)

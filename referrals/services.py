@@ -190,8 +190,32 @@ def send_referral(
         now=now,
         changes={"lieu": target_place.name if target_place else "au réseau", "besoins": referral.needs},
     )
-    if target_place is not None:
-        _notify_after_commit(referral, "sent")
+    _notify_after_commit(referral, "sent" if target_place is not None else "to_network")
+    return referral
+
+
+@transaction.atomic
+def receive_callback_request(*, person, needs, availability=(), free_text="", contact_preference=None):
+    """The public « être rappelé » form: a referral « au réseau » with no prescriber (channel « demande de rappel »),
+    for the coordination to dispatch like any other. The coordination is told after commit."""
+    if contact_preference is None:
+        contact_preference = Referral.ContactPreference.PHONE
+    now = timezone.now()
+    referral = Referral(
+        person=person,
+        channel=Referral.Channel.CALLBACK,
+        needs=list(needs),
+        free_text=free_text,
+        contact_preference=contact_preference,
+        availability=list(availability),
+        status=S.SENT,
+        created_at=now,
+        sent_at=now,
+    )
+    referral.full_clean()
+    referral.save()
+    _log(referral, "", action="referral_sent", acting_user=None, now=now, changes={"origine": "demande de rappel"})
+    _notify_after_commit(referral, "to_network")
     return referral
 
 
@@ -203,23 +227,43 @@ def start_review(referral, *, acting_user):
     )
 
 
+def _place_side(acting_user, via_link):
+    """Who answers for the place: a logged-in member of its organisation, or — `via_link`, a locked and usable
+    `ReferralLink` (see `referrals.links.answer`) with `acting_user=None` — whoever holds the link e-mailed to the
+    place, for that referral and that place only."""
+    if via_link is None:
+        return partial(acts_for_place, acting_user)
+    if acting_user is not None:
+        raise ValueError("Une réponse par lien n'a pas d'utilisateur connecté (acting_user=None).")
+    return lambda referral: via_link.referral_id == referral.pk and via_link.place_id == referral.target_place_id
+
+
+def _link_note(via_link, note):
+    """The transition's note names the address the link was sent to (the actor is « Système »)."""
+    if via_link is None:
+        return note
+    prefix = f"Réponse par le lien envoyé à {via_link.sent_to}."
+    return f"{prefix}\n{note}" if note else prefix
+
+
 @transaction.atomic
-def accept_referral(referral, *, acting_user, note=""):
-    """The place accepts the referral."""
+def accept_referral(referral, *, acting_user, note="", via_link=None):
+    """The place accepts the referral (`via_link`: answered from the e-mailed link, see `_place_side`)."""
     return _move(
         referral,
         S.ACCEPTED,
         acting_user=acting_user,
-        allowed=partial(acts_for_place, acting_user),
+        allowed=_place_side(acting_user, via_link),
         event="accepted",
-        note=note,
+        note=_link_note(via_link, note),
         answered_at=_now,
     )
 
 
 @transaction.atomic
-def decline_referral(referral, *, acting_user, reason, details=""):
-    """The place declines the referral, with a reason from the list (and text, required for « autre raison »)."""
+def decline_referral(referral, *, acting_user, reason, details="", via_link=None):
+    """The place declines the referral, with a reason from the list (and text, required for « autre raison »);
+    `via_link`: answered from the e-mailed link, see `_place_side`."""
     if reason not in Referral.DeclineReason.values:
         raise ValidationError("Choisissez un motif de refus dans la liste.", code="reason")
     if reason == Referral.DeclineReason.OTHER and not details.strip():
@@ -228,9 +272,9 @@ def decline_referral(referral, *, acting_user, reason, details=""):
         referral,
         S.DECLINED,
         acting_user=acting_user,
-        allowed=partial(acts_for_place, acting_user),
+        allowed=_place_side(acting_user, via_link),
         event="declined",
-        note=details,
+        note=_link_note(via_link, details),
         answered_at=_now,
         decline_reason=reason,
         decline_details=details,

@@ -136,3 +136,11 @@ def _close_stray_postgres_sessions(django_db_setup, django_db_blocker):
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
             " WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
+
+
+@pytest.fixture(autouse=True)
+def _empty_sms_outbox():
+    """The memory SMS backend's outbox starts empty in every test, like Django's mail.outbox."""
+    from core import sms
+
+    sms.outbox.clear()

@@ -35,6 +35,8 @@ PLATFORM_DEPARTEMENT = os.getenv("PLATFORM_DEPARTEMENT", "47")
 PLATFORM_NAME = os.getenv("PLATFORM_NAME", "Réseau d'inclusion numérique")
 PLATFORM_OPERATOR = os.getenv("PLATFORM_OPERATOR", "Conseil départemental")
 PLATFORM_CONTACT_EMAIL = os.getenv("PLATFORM_CONTACT_EMAIL", "inclusion-numerique@example.org")
+# A phone number a person without internet can call (shown on the public pages and on refusals); empty: none.
+PLATFORM_CONTACT_PHONE = os.getenv("PLATFORM_CONTACT_PHONE", "")
 # Shown on the legal pages (mentions légales, données personnelles). Neutral defaults: the operator hosts the site
 # itself and its contact address answers data-protection requests until a DPO address is set.
 PLATFORM_OPERATOR_ADDRESS = os.getenv("PLATFORM_OPERATOR_ADDRESS", "")
@@ -66,6 +68,8 @@ INSTALLED_APPS = [
     "places",
     "people",
     "referrals",
+    "orientation",
+    "vouchers",
     "demo",
 ]
 
@@ -169,11 +173,15 @@ REFERRAL_LINK_DAYS = int(os.getenv("REFERRAL_LINK_DAYS", "14"))
 # Attachments: accepted types and maximum size; their files are deleted this many days after the referral ends.
 REFERRAL_ATTACHMENT_MAX_MB = int(os.getenv("REFERRAL_ATTACHMENT_MAX_MB", "5"))
 REFERRAL_ATTACHMENT_PURGE_DAYS = int(os.getenv("REFERRAL_ATTACHMENT_PURGE_DAYS", "30"))
+# « Être rappelé »: a form sent back faster than this is a robot's; requests allowed per IP (hour), per phone (day).
+CALLBACK_MIN_FILL_SECONDS = int(os.getenv("CALLBACK_MIN_FILL_SECONDS", "3"))
+CALLBACK_LIMIT_PER_IP_PER_HOUR = int(os.getenv("CALLBACK_LIMIT_PER_IP_PER_HOUR", "5"))
+CALLBACK_LIMIT_PER_PHONE_PER_DAY = int(os.getenv("CALLBACK_LIMIT_PER_PHONE_PER_DAY", "2"))
 # SMS: the console by default (messages are written to the log); "http" posts to SMS_API_URL (see docs).
 SMS_BACKEND = os.getenv("SMS_BACKEND", "console")
 SMS_API_URL = os.getenv("SMS_API_URL", "")
 SMS_API_TOKEN = os.getenv("SMS_API_TOKEN", "")
-SMS_SENDER = os.getenv("SMS_SENDER", PLATFORM_NAME[:11])
+SMS_SENDER = os.getenv("SMS_SENDER") or PLATFORM_NAME[:11]
 
 SESSION_COOKIE_AGE = 60 * 60 * 10
 SESSION_COOKIE_HTTPONLY = True

@@ -10,6 +10,8 @@ os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
 os.environ.setdefault("DJANGO_SSL_REDIRECT", "false")
 os.environ.setdefault("DJANGO_HSTS_SECONDS", "0")
+# A fictional number (ARCEP keeps 01 99 00 for fiction), for the demo.
+os.environ.setdefault("PLATFORM_CONTACT_PHONE", "01 99 00 00 00")
 
 from config.settings.base import *  # noqa: E402,F403
 

@@ -20,3 +20,4 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = "«INVALID:%s»"  # noqa: F405
 DEMO_MODE = True
 MAP_TILE_URL = ""  # no map, so no tile is ever requested
+SMS_BACKEND = "memory"  # core.sms.outbox, like the locmem e-mail backend

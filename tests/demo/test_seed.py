@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+from django.utils import timezone
 
 from accounts.models import Membership, Organization, Role, User
 from core.models import HistoryEntry
@@ -127,3 +130,41 @@ def test_seed_publishes_complete_places_of_the_standard(territory):
     mediator = User.objects.get(email="mediation@demo.test")
     assert Place.objects.editable_by(mediator).stale().exists()  # something to confirm in the demo
     assert HistoryEntry.objects.filter(action="place_created").count() == len(places)
+
+
+def test_seed_sends_demo_referrals_in_every_status(territory):
+    from places.models import Place
+    from referrals.models import Referral, ReferralTransition
+
+    summary = seed_demo()
+
+    prescriber = User.objects.get(email="prescripteur@demo.test")
+    mediator = User.objects.get(email="mediation@demo.test")
+    sent = Referral.objects.filter(prescriber_organization__memberships__user=prescriber)
+    assert summary["referrals"] == sent.count() >= 12
+    assert set(sent.values_list("status", flat=True)) == set(Referral.Status.values)
+    assert sent.filter(target_place__isnull=True, status=Referral.Status.SENT).count() == 1  # à attribuer
+    # The mediator's places hold referrals to handle, and each referral went through the services.
+    home_places = Place.objects.filter(organization__memberships__user=mediator)
+    assert Referral.objects.inbox(home_places.first()).count() >= 4
+    assert Referral.objects.visible_to(mediator).filter(status=Referral.Status.SENT).exists()
+    for referral in sent:
+        assert ReferralTransition.objects.filter(referral=referral).exists()
+        assert HistoryEntry.objects.filter(action="referral_sent", object_id=str(referral.pk)).exists()
+        assert referral.sent_at < timezone.now() - timedelta(hours=12)  # spread over the past weeks
+    actors = set(ReferralTransition.objects.values_list("actor__email", flat=True))
+    assert {"prescripteur@demo.test", "mediation@demo.test", "coordination@demo.test", None} <= actors
+    closed = sent.filter(status=Referral.Status.CLOSED).first()
+    assert closed.sent_at < closed.answered_at < closed.appointment_at < closed.closed_at
+    # Persons are fictional and shown by their first names.
+    assert set(sent.values_list("person__first_name", flat=True)) >= {"Josiane", "Mehdi"}
+
+
+def test_demo_referrals_are_not_sent_twice(territory):
+    from demo.referrals import create_referrals
+    from referrals.models import Referral
+
+    seed_demo()
+    count = Referral.objects.count()
+    create_referrals()
+    assert Referral.objects.count() == count

@@ -155,17 +155,17 @@ def test_anonymization_command_dry_run_then_wet_run(settings):
 def test_timeline_merges_providers_most_recent_first():
     person = PersonFactory()
 
-    def first(p):
+    def first(p, viewer):
         return [timeline.TimelineEvent(date(2026, 1, 5), "Orientation", None, "referrals")]
 
-    def second(p):
+    def second(p, viewer):
         return [timeline.TimelineEvent(timezone.now(), "Pass remis", "/pass/1/", "vouchers")]
 
     timeline.register(first)
     timeline.register(second)
     try:
-        assert [e.label for e in timeline.events_for(person)] == ["Pass remis", "Orientation"]
+        assert [e.label for e in timeline.events_for(person, None)] == ["Pass remis", "Orientation"]
     finally:
         timeline.unregister(first)
         timeline.unregister(second)
-    assert timeline.events_for(person) == []
+    assert timeline.events_for(person, None) == []

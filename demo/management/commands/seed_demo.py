@@ -23,7 +23,7 @@ class Command(BaseCommand):
                 raise CommandError(str(error)) from error
             self.stdout.write(
                 f"Démonstration créée : {summary['partners']} partenaires, {summary['network']} structures du réseau, "
-                f"{summary['places']} lieux publiés."
+                f"{summary['places']} lieux publiés, {summary['referrals']} orientations."
             )
         self.print_accounts()
 
