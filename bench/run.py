@@ -253,6 +253,18 @@ def referrals_rank_places():
     return scenario()
 
 
+def orientation_guide_result():
+    from bench.scenarios_orientation import guide_result_scenario as scenario
+
+    return scenario()
+
+
+def orientation_callback():
+    from bench.scenarios_orientation import callback_scenario as scenario
+
+    return scenario()
+
+
 def referrals_create():
     from bench.scenarios_referrals import create_scenario as scenario
 
@@ -295,7 +307,85 @@ def vouchers_concurrent_redeem():
     return scenario()
 
 
+def vouchers_figures():
+    from bench.scenarios_vouchers import figures_scenario as scenario
+
+    return scenario()
+
+
+def events_calendar():
+    from bench.scenarios_events import calendar_scenario as scenario
+
+    return scenario()
+
+
+def events_register():
+    from bench.scenarios_events import register_scenario as scenario
+
+    return scenario()
+
+
+def events_figures():
+    from bench.scenarios_events_attendance import figures_scenario as scenario
+
+    return scenario()
+
+
+def events_check_in():
+    from bench.scenarios_events_attendance import check_in_scenario as scenario
+
+    return scenario()
+
+
+def api_places_list():
+    from bench.scenarios_api import places_list_scenario as scenario
+
+    return scenario()
+
+
 # Scenario name → function. Modules add theirs here; order matters (places_io loads what the next ones use).
+def devices_stock():
+    from bench.scenarios_devices import stock_scenario as scenario
+
+    return scenario()
+
+
+def devices_queue():
+    from bench.scenarios_devices import queue_scenario as scenario
+
+    return scenario()
+
+
+def funding_ledger():
+    from bench.scenarios_funding import ledger_scenario as scenario
+
+    return scenario()
+
+
+def funding_decide():
+    from bench.scenarios_funding import decide_scenario as scenario
+
+    return scenario()
+
+
+def dashboards_coordinator():
+    from bench.scenarios_dashboards import coordinator_scenario as scenario
+
+    return scenario()
+
+
+def dashboards_export():
+    from bench.scenarios_dashboards import export_scenario as scenario
+
+    return scenario()
+
+
+def dashboards_yearly_report():
+    from bench.scenarios_dashboards import yearly_report_scenario as scenario
+
+    return scenario()
+
+
 SCENARIOS = {
     "commune_lookup": commune_lookup,
     "http_throughput": http_throughput,
@@ -303,13 +393,28 @@ SCENARIOS = {
     "places_import_second_source": places_import_second_source,
     "places_search": places_search,
     "referrals_rank_places": referrals_rank_places,
+    "orientation_guide_result": orientation_guide_result,
+    "orientation_callback": orientation_callback,
     "vouchers_import": vouchers_import,
     "vouchers_redeem": vouchers_redeem,
     "vouchers_statement": vouchers_statement,
     "vouchers_concurrent_redeem": vouchers_concurrent_redeem,
+    "vouchers_figures": vouchers_figures,
     "referrals_create": referrals_create,
     "referrals_inbox": referrals_inbox,
     "referrals_coordination": referrals_coordination,
+    "devices_stock": devices_stock,
+    "devices_queue": devices_queue,
+    "events_calendar": events_calendar,
+    "events_register": events_register,
+    "events_figures": events_figures,
+    "events_check_in": events_check_in,
+    "funding_ledger": funding_ledger,
+    "funding_decide": funding_decide,
+    "api_places_list": api_places_list,
+    "dashboards_coordinator": dashboards_coordinator,
+    "dashboards_export": dashboards_export,
+    "dashboards_yearly_report": dashboards_yearly_report,
 }
 
 

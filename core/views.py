@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 
 from core.design import PALETTE, contrast_table
 from core.forms import HistoryFilterForm, StyleguideDemoForm
+from core.home import doors as home_doors
 from core.models import HistoryEntry
 from core.pagination import paginate
 from core.permissions import can_read_history
@@ -32,7 +33,7 @@ def legal_context():
 
 @login_not_required
 def home(request):
-    return render(request, "core/home.html")
+    return render(request, "core/home.html", {"doors": home_doors()})
 
 
 @login_not_required

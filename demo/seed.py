@@ -1,5 +1,6 @@
 """Builds a realistic demo network for the served département: the partners, ~250 organisations spread over real
-communes weighted by population, and one user per role. Deterministic (fixed random seed)."""
+communes weighted by population, and one user per role. Deterministic (fixed random seed). Then each module seeds
+through its own services (demo/places, referrals, events, vouchers, devices, funding), each idempotent."""
 
 import random
 from dataclasses import dataclass
@@ -13,9 +14,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import Membership, Organization, Role, User
 from accounts.validators import luhn_complete
 from core.history import record
+from demo.devices import create_devices
+from demo.events import create_events
+from demo.funding import create_funding
 from demo.partners import GENERIC_PARTNERS, NETWORK_KINDS, PARTNERS_BY_DEPARTEMENT
 from demo.places import create_places
 from demo.referrals import create_referrals
+from demo.vouchers import create_vouchers
 from geo.models import Commune, Departement
 
 DEMO_PASSWORD = "Demo-inclusion-2026"
@@ -65,12 +70,20 @@ def seed_demo(*, rng_seed=2026):
     accounts = create_users(partners, network)
     places = create_places(rng, network, stale_organizations=[first_of(network, "BIB")])
     referrals = create_referrals()
+    events = create_events()
+    passes = create_vouchers()
+    devices = create_devices()
+    applications = create_funding()
     return {
         "partners": len(partners),
         "network": len(network),
         "accounts": accounts,
         "places": len(places),
         "referrals": referrals,
+        "events": events,
+        "passes": passes,
+        "devices": devices,
+        "applications": applications,
     }
 
 

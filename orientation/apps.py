@@ -9,9 +9,27 @@ class OrientationConfig(AppConfig):
     verbose_name = "Parcours public"
 
     def ready(self):
-        from core import navigation
+        from core import home, navigation
 
         navigation.register("Trouver de l'aide", "orientation:guide", order=4)
+        home.register_door(
+            "Trouver un lieu près de chez moi",
+            "Quatre questions simples, puis les lieux qui peuvent vous aider.",
+            "orientation:guide",
+            order=10,
+        )
+        home.register_door(
+            "Être rappelé",
+            "Laissez votre numéro : quelqu'un du réseau vous appelle.",
+            "orientation:callback",
+            order=20,
+        )
+        home.register_door(
+            "Faire le point sur le numérique",
+            "Douze questions pour savoir ce que vous savez déjà faire et ce que vous pouvez apprendre.",
+            "orientation:diagnostic",
+            order=30,
+        )
         self._connect_diagnostic()
 
     @staticmethod

@@ -6,7 +6,7 @@ class PlacesConfig(AppConfig):
     verbose_name = "Lieux"
 
     def ready(self):
-        from core import history, navigation
+        from core import history, home, navigation
         from places import permissions
 
         history.register_actions(
@@ -29,6 +29,12 @@ class PlacesConfig(AppConfig):
             }
         )
         navigation.register("Trouver un lieu", "places:search", order=5)
+        home.register_door(
+            "Voir tous les lieux sur une carte",
+            "L'annuaire de tous les lieux du réseau, avec leurs horaires et leurs services.",
+            "places:search",
+            order=40,
+        )
         navigation.register("Mes lieux", "places:manage_list", visible=permissions.can_edit_some_place, order=30)
         navigation.register(
             "Modération des lieux", "places:moderation", visible=permissions.can_moderate_places, order=35

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.history import diff, record, snapshot
+from core.workflow import Workflow
 from places import completeness
 from places.models import ErrorReport, Place
 from places.permissions import (
@@ -63,30 +64,17 @@ PLACE_FIELDS = [
 NETWORK_FLAGS = ["is_pass_qualified", "is_network_member"]
 
 
-class PlaceWorkflow:
+class PlaceWorkflow(Workflow):
     """The allowed status changes of a place: (from, to) → history action. Anything else is refused."""
 
+    STATUS = Place.Status
+    SUBJECT = "Un lieu"
     TRANSITIONS = {
         (Place.Status.DRAFT, Place.Status.PUBLISHED): "place_published",
         (Place.Status.PUBLISHED, Place.Status.ARCHIVED): "place_archived",
         (Place.Status.ARCHIVED, Place.Status.PUBLISHED): "place_republished",
         (Place.Status.DRAFT, Place.Status.ARCHIVED): "place_archived",
     }
-
-    @classmethod
-    def can_go(cls, current, target):
-        return (current, target) in cls.TRANSITIONS
-
-    @classmethod
-    def action(cls, current, target):
-        try:
-            return cls.TRANSITIONS[(current, target)]
-        except KeyError:
-            raise ValidationError(
-                "Un lieu « %(current)s » ne peut pas passer à « %(target)s ».",
-                code="transition",
-                params={"current": Place.Status(current).label, "target": Place.Status(target).label},
-            ) from None
 
 
 def _check_fields(fields):

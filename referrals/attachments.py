@@ -9,29 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.history import record
+from core.uploads import check_upload, save_with_file
 from referrals.models import Referral, ReferralAttachment
 from referrals.permissions import can_comment
 
 MAX_ATTACHMENTS = 5
-
-# First bytes → (content type, extension).
-SIGNATURES = [
-    (b"%PDF-", ("application/pdf", ".pdf")),
-    (b"\xff\xd8\xff", ("image/jpeg", ".jpg")),
-    (b"\x89PNG\r\n\x1a\n", ("image/png", ".png")),
-]
-
-
-def sniff_type(uploaded_file):
-    """(content type, extension) read from the file's first bytes, or None when it is not a PDF, JPEG or PNG."""
-    uploaded_file.seek(0)
-    head = uploaded_file.read(16)
-    uploaded_file.seek(0)
-    return next((found for magic, found in SIGNATURES if head.startswith(magic)), None)
-
-
-def max_bytes():
-    return settings.REFERRAL_ATTACHMENT_MAX_MB * 1024 * 1024
 
 
 @transaction.atomic
@@ -40,7 +22,6 @@ def add_attachment(referral, *, acting_user, uploaded_file):
     referral = Referral.objects.select_for_update(of=("self",)).select_related("target_place").get(pk=referral.pk)
     if not can_comment(acting_user, referral):
         raise PermissionDenied
-    name = (uploaded_file.name or "fichier")[:255]
     if not referral.is_open:
         raise ValidationError(
             "Cette orientation est « %(status)s » : on ne peut plus y joindre de fichier.",
@@ -49,16 +30,7 @@ def add_attachment(referral, *, acting_user, uploaded_file):
         )
     if referral.attachments.count() >= MAX_ATTACHMENTS:
         raise ValidationError(f"Une orientation compte au plus {MAX_ATTACHMENTS} pièces jointes.", code="too_many")
-    if not uploaded_file.size:
-        raise ValidationError(f"Le fichier « {name} » est vide.", code="empty")
-    if uploaded_file.size > max_bytes():
-        raise ValidationError(
-            f"Le fichier « {name} » dépasse {settings.REFERRAL_ATTACHMENT_MAX_MB} Mo.", code="too_big"
-        )
-    found = sniff_type(uploaded_file)
-    if found is None:
-        raise ValidationError("Seuls les PDF, JPEG et PNG sont acceptés.", code="type")
-    content_type, extension = found
+    name, content_type, extension = check_upload(uploaded_file, max_mb=settings.REFERRAL_ATTACHMENT_MAX_MB)
     attachment = ReferralAttachment(
         referral=referral,
         original_name=name,
@@ -66,14 +38,14 @@ def add_attachment(referral, *, acting_user, uploaded_file):
         size=uploaded_file.size,
         uploaded_by=acting_user,
     )
-    attachment.file.save(f"piece-jointe{extension}", uploaded_file, save=False)
-    try:
-        attachment.save()
-        record(referral, "referral_attachment_added", acting_user=acting_user, changes={"pièce jointe": name})
-    except Exception:
-        attachment.file.delete(save=False)
-        raise
-    return attachment
+    return save_with_file(
+        attachment,
+        uploaded_file,
+        f"piece-jointe{extension}",
+        after_save=lambda: record(
+            referral, "referral_attachment_added", acting_user=acting_user, changes={"pièce jointe": name}
+        ),
+    )
 
 
 @transaction.atomic

@@ -182,7 +182,7 @@ class Referral(models.Model):
         related_name="referrals",
         help_text="Vide : orientation « au réseau », la coordination choisit le lieu.",
     )
-    needs = models.JSONField("besoins", default=list, validators=[ChoiceListValidator(NEED_CHOICES)])
+    needs = models.JSONField("besoins", default=list, blank=True, validators=[ChoiceListValidator(NEED_CHOICES)])
     urgency = models.CharField("urgence", max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
     free_text = models.TextField("précisions", blank=True)
     contact_preference = models.CharField(

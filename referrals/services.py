@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.history import record
+from core.workflow import Workflow
 from people.models import Involvement
 from people.services import involve_organization
 from places.models import Place
@@ -32,10 +33,12 @@ from referrals.permissions import (
 S = Referral.Status
 
 
-class ReferralWorkflow:
+class ReferralWorkflow(Workflow):
     """The allowed status changes of a referral: (from, to) → history action. Anything else is refused.
     The place may accept straight from « envoyée » (opening it first, « en cours d'examen », is optional)."""
 
+    STATUS = Referral.Status
+    SUBJECT = "Une orientation"
     TRANSITIONS = {
         (S.SENT, S.UNDER_REVIEW): "referral_review_started",
         (S.SENT, S.ACCEPTED): "referral_accepted",
@@ -53,21 +56,6 @@ class ReferralWorkflow:
         (S.UNDER_REVIEW, S.TRANSFERRED): "referral_transferred",
         (S.ACCEPTED, S.TRANSFERRED): "referral_transferred",
     }
-
-    @classmethod
-    def can_go(cls, current, target):
-        return (current, target) in cls.TRANSITIONS
-
-    @classmethod
-    def action(cls, current, target):
-        try:
-            return cls.TRANSITIONS[(current, target)]
-        except KeyError:
-            raise ValidationError(
-                "Une orientation « %(current)s » ne peut pas passer à « %(target)s ».",
-                code="transition",
-                params={"current": S(current).label, "target": S(target).label},
-            ) from None
 
 
 def _lock(referral):

@@ -174,3 +174,34 @@ def purge(now, *, wet_run):
         for attachment in due:
             attachments.purge_attachment(attachment, acting_user=None)
     return len(due)
+
+
+def orphan_files(now):
+    """Stored files under « orientations/ » that no attachment points at and older than a day: left by an upload
+    whose request failed after the file was written. Never downloadable (downloads go through the attachment)."""
+    from django.core.files.storage import default_storage
+
+    known = set(ReferralAttachment.objects.exclude(file="").values_list("file", flat=True))
+    orphans = []
+    try:
+        folders, _files = default_storage.listdir("orientations")
+    except FileNotFoundError:
+        return orphans
+    for folder in folders:
+        _subfolders, files = default_storage.listdir(f"orientations/{folder}")
+        for name in files:
+            path = f"orientations/{folder}/{name}"
+            if path not in known and default_storage.get_modified_time(path) < now - timedelta(days=1):
+                orphans.append(path)
+    return sorted(orphans)
+
+
+def delete_orphans(now, *, wet_run):
+    """Delete the orphan files at `now`. Returns how many were (or would be) deleted."""
+    from django.core.files.storage import default_storage
+
+    found = orphan_files(now)
+    if wet_run:
+        for path in found:
+            default_storage.delete(path)
+    return len(found)

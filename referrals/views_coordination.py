@@ -27,6 +27,7 @@ LIST_FIELDS = [
     "person",
     "target_place",
     "prescriber_organization",
+    "channel",
     "target_place__name",
     "target_place__commune_name",
     "person__first_name",

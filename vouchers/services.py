@@ -230,6 +230,55 @@ def generate_books(order, *, acting_user):
     return order
 
 
+# Fields an order keeps once its books exist (the stock is built on them).
+FROZEN_ONCE_GENERATED = ("book_count", "passes_per_book", "face_value_cents")
+
+
+@transaction.atomic
+def update_order(order, *, acting_user, funders, communes=(), epcis=(), **fields):
+    """The coordination corrects an order: its name, sponsor, funders, dates, territory, publics, eligibility —
+    and, while it has no books yet, the number of books, passes per book and face value. One history row with the
+    changes."""
+    _require_coordination(acting_user)
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    shares = check_funder_shares(funders)
+    has_books = order.books.exists()
+    changes = {}
+    for name, value in fields.items():
+        if name in ("target_publics",):
+            value = list(value)
+        if getattr(order, name if not hasattr(value, "pk") else f"{name}_id") == getattr(value, "pk", value):
+            continue
+        if has_books and name in FROZEN_ONCE_GENERATED:
+            raise ValidationError(
+                f"« {Order._meta.get_field(name).verbose_name} » ne peut plus changer : les carnets de cette "
+                "commande existent déjà.",
+                code="frozen",
+            )
+        changes[str(Order._meta.get_field(name).verbose_name)] = str(value)
+        setattr(order, name, value)
+    order.full_clean()
+    order.save()
+    communes, epcis = list(communes), list(epcis)
+    if {c.pk for c in communes} != set(order.territory_communes.values_list("pk", flat=True)):
+        changes["communes"] = ", ".join(c.name for c in communes) or "aucune"
+        order.territory_communes.set(communes)
+    if {e.pk for e in epcis} != set(order.territory_epcis.values_list("pk", flat=True)):
+        changes["epci"] = ", ".join(e.name for e in epcis) or "aucun"
+        order.territory_epcis.set(epcis)
+    current = {share.funder_id: share.share_percent for share in order.funder_shares.all()}
+    wanted = {organization.pk: share for organization, share in shares}
+    if current != wanted:
+        order.funder_shares.all().delete()
+        FunderShare.objects.bulk_create(
+            [FunderShare(order=order, funder=organization, share_percent=share) for organization, share in shares]
+        )
+        changes["financeurs"] = {organization.name: f"{share} %" for organization, share in shares}
+    if changes:
+        record(order, "voucher_order_updated", acting_user=acting_user, changes=changes)
+    return order
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Stock: allocation, shipment, receipt.
 

@@ -70,6 +70,11 @@ INSTALLED_APPS = [
     "referrals",
     "orientation",
     "vouchers",
+    "events",
+    "devices",
+    "funding",
+    "dashboards",
+    "api",
     "demo",
 ]
 
@@ -177,6 +182,13 @@ REFERRAL_ATTACHMENT_PURGE_DAYS = int(os.getenv("REFERRAL_ATTACHMENT_PURGE_DAYS",
 CALLBACK_MIN_FILL_SECONDS = int(os.getenv("CALLBACK_MIN_FILL_SECONDS", "3"))
 CALLBACK_LIMIT_PER_IP_PER_HOUR = int(os.getenv("CALLBACK_LIMIT_PER_IP_PER_HOUR", "5"))
 CALLBACK_LIMIT_PER_PHONE_PER_DAY = int(os.getenv("CALLBACK_LIMIT_PER_PHONE_PER_DAY", "2"))
+# Events: public registrations allowed per IP (hour) and per e-mail or phone (day); minimum time to fill the form.
+EVENTS_REGISTRATION_LIMIT_PER_IP_PER_HOUR = int(os.getenv("EVENTS_REGISTRATION_LIMIT_PER_IP_PER_HOUR", "20"))
+EVENTS_REGISTRATION_LIMIT_PER_CONTACT_PER_DAY = int(os.getenv("EVENTS_REGISTRATION_LIMIT_PER_CONTACT_PER_DAY", "5"))
+EVENTS_REGISTRATION_MIN_FILL_SECONDS = int(os.getenv("EVENTS_REGISTRATION_MIN_FILL_SECONDS", "3"))
+# The fund's grantor (the département) as named in agreements and in the SCDL Subventions open-data file.
+FUNDING_GRANTOR_NAME = os.getenv("FUNDING_GRANTOR_NAME", "Département")
+FUNDING_GRANTOR_SIRET = os.getenv("FUNDING_GRANTOR_SIRET", "")
 # SMS: the console by default (messages are written to the log); "http" posts to SMS_API_URL (see docs).
 SMS_BACKEND = os.getenv("SMS_BACKEND", "console")
 SMS_API_URL = os.getenv("SMS_API_URL", "")

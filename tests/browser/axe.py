@@ -19,11 +19,29 @@ def axe_source():
     return source.decode()
 
 
-def run_axe(page):
+# What the browser says when a navigation (started by the click just before) replaces the page under axe.
+NAVIGATION_RACES = ("Execution context was destroyed", "reading 'documentElement'", "Cannot find context")
+
+
+def run_axe(page, attempts=3):
     """Runs axe-core (WCAG 2.1 A and AA rules) on the page and returns the list of violations.
 
     The script is evaluated through the DevTools protocol, which the page's Content-Security-Policy does not
-    block, so the pages are tested with their real CSP."""
+    block, so the pages are tested with their real CSP. A click that navigates may still be loading the next
+    page: wait for it, and start again (bounded) if the navigation replaced the page while axe was running."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    for attempt in range(attempts):
+        page.wait_for_load_state("load")
+        try:
+            return _run_axe_once(page)
+        except PlaywrightError as error:
+            if attempt == attempts - 1 or not any(race in str(error) for race in NAVIGATION_RACES):
+                raise
+    raise AssertionError("unreachable")
+
+
+def _run_axe_once(page):
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(axe_source())
         assert page.evaluate("() => window.axe && window.axe.version") == AXE_VERSION

@@ -127,3 +127,12 @@ def test_server_error_page_needs_no_database_nor_context_processors():
     html = response.content.decode()
     assert "Le site rencontre un problème" in html
     assert html_problems(html) == []
+
+
+def test_home_opens_the_public_doors_registered_by_the_apps(client, settings):
+    settings.PLATFORM_CONTACT_PHONE = "01 99 00 00 00"
+    body = client.get("/").content.decode()
+    for path in ("/trouver-de-l-aide/", "/etre-rappele/", "/diagnostic/", "/lieux/"):
+        assert f'href="{path}"' in body
+    assert body.index("/trouver-de-l-aide/") < body.index('href="/diagnostic/"')
+    assert "01 99 00 00 00" in body

@@ -175,3 +175,9 @@ def test_the_confirmation_page_needs_its_signed_value(client):
 )
 def test_french_phone_numbers_are_normalised(typed, stored):
     assert normalize_french_phone(typed) == stored
+
+
+def test_someone_who_does_not_know_what_they_need_is_called_back_too(client):
+    assert client.post(URL, answers(need="autre")).status_code == 302
+    referral = Referral.objects.get()
+    assert referral.needs == [] and "Autre chose" in referral.free_text

@@ -129,6 +129,7 @@ def test_list_queries_do_not_grow_with_the_referrals(coordinator):
     for _ in range(3):
         ReferralFactory(accepted=True)
         ReferralFactory(to_network=True)
+        ReferralFactory(to_network=True, channel=Referral.Channel.CALLBACK, prescriber_organization=None)
         ReferralFactory(urgency=Referral.Urgency.URGENT)
     assert count_queries() == few
 

@@ -2,6 +2,7 @@
 the dry run changes nothing, the wet run acts once, a second wet run does nothing."""
 
 import io
+import os
 from datetime import datetime, timedelta
 
 import pytest
@@ -212,9 +213,25 @@ def test_purge_dry_run_changes_nothing(media, run):
 # The command -----------------------------------------------------------------------------------------------------
 
 
-def test_nothing_to_do_prints_three_zero_lines(run):
+def test_orphan_files_left_by_a_failed_upload_are_deleted_after_a_day(media, run):
+    kept = attach(ReferralFactory(in_progress=True))
+    folder = media / "orientations" / "999"
+    folder.mkdir(parents=True)
+    orphan, fresh = folder / "abandonne.pdf", folder / "en-cours.pdf"
+    orphan.write_bytes(b"%PDF-1.4\n")
+    fresh.write_bytes(b"%PDF-1.4\n")
+    two_days_ago = (timezone.now() - timedelta(days=2)).timestamp()
+    os.utime(orphan, (two_days_ago, two_days_ago))
+
+    assert "Fichiers orphelins : 1 fichier(s) sans pièce jointe à supprimer" in run()
+    assert orphan.exists()
+    assert "Fichiers orphelins : 1 fichier(s) sans pièce jointe supprimé(s)." in run("--wet-run")
+    assert not orphan.exists() and fresh.exists() and (media / kept.file.name).exists()
+
+
+def test_nothing_to_do_prints_zero_lines(run):
     lines = run("--wet-run").strip().splitlines()
-    assert [line.split(" :")[0] for line in lines] == ["Expiration", "Relance", "Pièces jointes"]
+    assert [line.split(" :")[0] for line in lines] == ["Expiration", "Relance", "Pièces jointes", "Fichiers orphelins"]
     assert all(" 0 " in line for line in lines)
 
 

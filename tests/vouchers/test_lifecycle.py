@@ -128,3 +128,26 @@ def test_cancelling_after_expiry_gives_back_an_expired_pass(order, django_captur
     redeemed.refresh_from_db()
     assert redeemed.status == Pass.Status.EXPIRED
     assert Order.objects.get(pk=order.pk).expired_pass_count == 15
+
+
+def test_the_daily_run_deletes_imports_abandoned_for_a_day(settings, tmp_path):
+    import io
+    import os
+    import time
+
+    from django.core.management import call_command
+
+    settings.MEDIA_ROOT = tmp_path
+    folder = tmp_path / "pass-numerique" / "imports"
+    folder.mkdir(parents=True)
+    old, fresh = folder / "ancien.csv", folder / "en-cours.csv"
+    old.write_text("numero\n")
+    fresh.write_text("numero\n")
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(old, (two_days_ago, two_days_ago))
+
+    out = io.StringIO()
+    call_command("voucher_lifecycle", stdout=out)
+    assert "Imports abandonnés : 1 fichier(s) à supprimer." in out.getvalue() and old.exists()
+    call_command("voucher_lifecycle", "--wet-run", stdout=out)
+    assert not old.exists() and fresh.exists()

@@ -23,7 +23,10 @@ class Command(BaseCommand):
                 raise CommandError(str(error)) from error
             self.stdout.write(
                 f"Démonstration créée : {summary['partners']} partenaires, {summary['network']} structures du réseau, "
-                f"{summary['places']} lieux publiés, {summary['referrals']} orientations."
+                f"{summary['places']} lieux publiés, {summary['referrals']} orientations, "
+                f"{summary['events']} inscriptions aux événements, {summary['passes']} Pass Numérique, "
+                f"{summary['devices']} appareils à l'atelier de reconditionnement, "
+                f"{summary['applications']} candidatures au fonds."
             )
         self.print_accounts()
 

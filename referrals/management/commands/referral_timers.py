@@ -39,6 +39,11 @@ class Command(BaseCommand):
             f"Pièces jointes : {purged} fichier(s) {'supprimé(s)' if wet_run else 'à supprimer'} (orientations "
             f"terminées depuis plus de {settings.REFERRAL_ATTACHMENT_PURGE_DAYS} jours){verb}."
         )
+        orphans = timers.delete_orphans(now, wet_run=wet_run)
+        self.stdout.write(
+            f"Fichiers orphelins : {orphans} fichier(s) sans pièce jointe "
+            f"{'supprimé(s)' if wet_run else 'à supprimer'}{verb}."
+        )
 
     def _parse_now(self, value):
         if not value:

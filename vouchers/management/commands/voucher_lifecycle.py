@@ -1,8 +1,9 @@
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
-from vouchers import lifecycle
+from vouchers import importing, lifecycle
 
 
 class Command(BaseCommand):
@@ -21,6 +22,11 @@ class Command(BaseCommand):
                 today = datetime.date.fromisoformat(today)
             except ValueError:
                 raise CommandError("--today attend une date AAAA-MM-JJ.") from None
+        purged = importing.purge_abandoned_uploads(timezone.now(), wet_run=wet_run)
+        if purged:
+            self.stdout.write(
+                f"Imports abandonnés : {purged} fichier(s) {'supprimé(s)' if wet_run else 'à supprimer'}."
+            )
         outcome = lifecycle.run(today, wet_run=wet_run)
         if not outcome:
             self.stdout.write("Rien à faire.")

@@ -1,0 +1,24 @@
+from django import forms
+
+from accounts.models import Organization
+from api.models import Scope
+
+
+class TokenForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        label="Organisation",
+        queryset=Organization.objects.order_by("name", "pk"),
+        help_text="Les chiffres lus avec ce jeton sont ceux de cette organisation.",
+    )
+    name = forms.CharField(
+        label="Nom du jeton",
+        max_length=100,
+        help_text="Le système qui l'utilisera, par exemple « SIG du PETR » ou « site de la mairie ».",
+    )
+    scopes = forms.MultipleChoiceField(
+        label="Droits",
+        choices=Scope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[Scope.PLACES_READ],
+        help_text="Les lieux et les séances sont publics : un jeton n'y donne qu'une limite de requêtes plus haute.",
+    )
