@@ -1,7 +1,7 @@
 """Background work of accounts. Tasks take plain JSON values only (the database queue stores them)."""
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import send_mass_mail
 from django.tasks import task
 
 from core import sms
@@ -9,8 +9,10 @@ from core import sms
 
 @task
 def send_plain_email(*, subject, body, recipient_list):
-    """Send one plain-text e-mail. Queued by `accounts.emails.send_after_commit`, run by the worker."""
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipient_list, fail_silently=False)
+    """Send a plain-text e-mail to each address of `recipient_list`, one message each: no recipient ever sees the
+    others' addresses (they often belong to other organisations). Queued by `accounts.emails.send_after_commit`."""
+    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in recipient_list]
+    send_mass_mail(messages, fail_silently=False)
 
 
 @task

@@ -50,6 +50,7 @@ def error_response(status, code, message, *, parameter=None, headers=None):
     if parameter:
         body["parametre"] = parameter
     response = JsonResponse({"erreur": body}, status=status, json_dumps_params={"ensure_ascii": False})
+    response["Access-Control-Allow-Origin"] = "*"  # as json_response: a browser client must be able to read it
     for name, value in (headers or {}).items():
         response[name] = value
     return response

@@ -349,8 +349,17 @@ def paths():
                 "sont masqués. Période par défaut : depuis le 1er janvier.",
                 "security": [{"jeton": []}],
                 "parameters": [
-                    _param("du", "Début de la période (AAAA-MM-JJ, inclus).", {"type": "string"}),
-                    _param("au", "Fin de la période (AAAA-MM-JJ, incluse).", {"type": "string"}),
+                    _param(
+                        "du",
+                        "Début de la période (AAAA-MM-JJ, inclus ; le 1er janvier par défaut, pas avant 2000-01-01).",
+                        {"type": "string"},
+                    ),
+                    _param(
+                        "au",
+                        "Fin de la période (AAAA-MM-JJ, incluse ; aujourd'hui par défaut, au plus un an après "
+                        "aujourd'hui, cinq ans au plus après « du »).",
+                        {"type": "string"},
+                    ),
                     _param("commune", "Code INSEE : limiter au territoire d'une commune.", INSEE),
                     _param(
                         "epci",

@@ -18,6 +18,7 @@ from api import figures
 from api.http import (
     ApiError,
     api_view,
+    bad_parameter,
     choice_parameter,
     date_parameter,
     json_response,
@@ -28,6 +29,7 @@ from api.http import (
 from api.models import Scope
 from api.schema import openapi_schema
 from dashboards import registry
+from dashboards.forms import EARLIEST_START, MAX_DAYS, latest_end
 from geo.models import Commune
 from places import vocabulary
 from places.models import Place
@@ -126,14 +128,26 @@ def session_list(request):
 # Figures -------------------------------------------------------------------------------------------------------
 
 
+def figure_period(request):
+    """The period of /api/v1/chiffres/ (`du`, `au`, by default from the 1st of January to today), within the same
+    bounds as the dashboards' filters: not before 2000, not more than a year ahead, five years at most."""
+    default_start, default_end = figures.default_period()
+    start = date_parameter(request, "du") or default_start
+    end = date_parameter(request, "au") or default_end
+    if start < EARLIEST_START:
+        raise bad_parameter("du", f"la date ne peut pas précéder le {EARLIEST_START.isoformat()}.")
+    if end > latest_end(default_end):
+        raise bad_parameter("au", "la date ne peut pas dépasser d'un an la date du jour.")
+    if end < start:
+        raise bad_parameter("au", "la date doit suivre celle de « du ».")
+    if (end - start).days > MAX_DAYS:
+        raise bad_parameter("au", "la période ne peut pas dépasser cinq ans.")
+    return start, end
+
+
 @api_view(scope=Scope.FIGURES_READ)
 def figure_list(request):
-    start = date_parameter(request, "du")
-    end = date_parameter(request, "au")
-    if start and end and end < start:
-        raise ApiError(
-            400, "parametre_invalide", "Paramètre « au » : la date doit suivre celle de « du ».", parameter="au"
-        )
+    start, end = figure_period(request)
     commune = pattern_parameter(request, "commune", INSEE_PATTERN, "un code INSEE de commune (5 caractères)")
     epci = pattern_parameter(request, "epci", r"[0-9]{9}", "le SIREN de l'EPCI (9 chiffres)")
     module = choice_parameter(request, "module", [key for key, _label in registry.module_choices()])

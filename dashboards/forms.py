@@ -13,6 +13,16 @@ from geo.forms import CommuneField
 from geo.models import Commune, Epci
 
 MAX_DAYS = 366 * 5
+EARLIEST_START = date(2000, 1, 1)  # nothing in the network is older
+
+
+def latest_end(today=None):
+    """The last day a period may reach: one year after today (29 February becomes the 28th)."""
+    today = today or timezone.localdate()
+    try:
+        return today.replace(year=today.year + 1)
+    except ValueError:
+        return today.replace(year=today.year + 1, day=28)
 
 
 def default_period(today=None):
@@ -50,6 +60,12 @@ class FilterForm(forms.Form):
         default_start, default_end = default_period()
         start = data.get("start") or default_start
         end = data.get("end") or default_end
+        if start < EARLIEST_START:
+            self.add_error("start", f"La date de début (« Du ») ne peut pas précéder le {EARLIEST_START:%d/%m/%Y}.")
+        if end > latest_end():
+            self.add_error("end", "La date de fin (« Au ») ne peut pas dépasser d'un an la date du jour.")
+        if "start" in self.errors or "end" in self.errors:
+            return data
         if start > end:
             raise ValidationError("La date de début doit précéder la date de fin.")
         if (end - start).days > MAX_DAYS:

@@ -75,6 +75,10 @@ def parse_ifn(text, *, level, scale):
         except InvalidOperation:
             result.errors.append((number, f"Score « {row[score_index].strip()} » illisible."))
             continue
+        if not score.is_finite():  # « NaN », « inf »: Decimal reads them, but they are no score (and NaN
+            # cannot even be compared with the scale's bounds)
+            result.errors.append((number, f"Score « {row[score_index].strip()} » illisible : un nombre est attendu."))
+            continue
         if not (low <= score <= high):
             result.errors.append((number, f"Score {raw_score} hors de l'échelle {scale}."))
             continue

@@ -1,10 +1,14 @@
 """Small counts could point at a person (« 2 personnes orientées depuis telle commune ce mois-ci »): in the partner
 and shared views, every count from 1 to 4 is shown as « moins de 5 », and so is a share computed on fewer than 5.
-Zero stays zero (it reveals no one). Masking applies to what the page shows and to the exports of that view."""
+Zero stays zero (it reveals no one). Masking applies to what the page shows and to the exports of that view.
+
+What is computed from a small count would give it back (an amount = passes × face value, a CO2 estimate = devices
+× factor, the median of 2 delays): a figure carrying a `base` from 1 to 4 is masked whatever its kind, and a table
+cell in a derived column is masked whenever the count cell of its row is (`Table.derived_columns`)."""
 
 import copy
 
-from dashboards.registry import COUNT, PERCENT, Section, Table
+from dashboards.registry import COUNT, Section, Table
 
 THRESHOLD = 5
 
@@ -38,27 +42,35 @@ def mask_value(value):
     return MASKED if is_small(value) else value
 
 
+def _mask_row(row, count_columns, derived_columns):
+    masked = [mask_value(cell) if index in count_columns else cell for index, cell in enumerate(row)]
+    for derived, source in derived_columns.items():
+        if derived < len(row) and source < len(row) and is_small(row[source]):
+            masked[derived] = MASKED
+    return masked
+
+
 def mask_table(table):
-    if not table.count_columns:
+    if not table.count_columns and not table.derived_columns:
         return table
-    rows = [
-        [mask_value(cell) if index in table.count_columns else cell for index, cell in enumerate(row)]
-        for row in table.rows
-    ]
-    return Table(table.key, table.title, table.headings, rows, table.count_columns)
+    rows = [_mask_row(row, table.count_columns, table.derived_columns) for row in table.rows]
+    return Table(table.key, table.title, table.headings, rows, table.count_columns, dict(table.derived_columns))
+
+
+def mask_figure(figure):
+    """A copy of the figure, masked if it is a small count or is computed on a small count (`base`)."""
+    figure = copy.copy(figure)
+    if is_small(figure.base) and figure.value is not None:
+        figure.value = MASKED
+    elif figure.kind == COUNT:
+        figure.value = mask_value(figure.value)
+    return figure
 
 
 def mask_section(section):
     """A copy of the section with its small counts masked (figures, chart points, table cells)."""
     masked = copy.copy(section)
-    masked.figures = []
-    for figure in section.figures:
-        figure = copy.copy(figure)
-        if figure.kind == COUNT:
-            figure.value = mask_value(figure.value)
-        elif figure.kind == PERCENT and figure.base is not None and figure.base < THRESHOLD:
-            figure.value = MASKED
-        masked.figures.append(figure)
+    masked.figures = [mask_figure(figure) for figure in section.figures]
     masked.series = []
     for series in section.series:
         series = copy.copy(series)
@@ -73,4 +85,4 @@ def mask_sections(sections):
     return [mask_section(section) for section in sections]
 
 
-__all__ = ["MASKED", "Masked", "Section", "mask_section", "mask_sections", "mask_table", "mask_value"]
+__all__ = ["MASKED", "Masked", "Section", "mask_figure", "mask_section", "mask_sections", "mask_table", "mask_value"]

@@ -4,7 +4,7 @@ in `dashboards/providers_events.py`, `providers_devices.py` and `providers_fundi
 query groups or counts, none returns a row about a person."""
 
 import statistics
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Max, Min, Q, Sum
 from django.db.models.functions import TruncMonth
@@ -16,11 +16,18 @@ from dashboards.registry import DAYS, EUROS, NUMBER, PERCENT, Figure, Section, S
 MONTHS = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
 
 
+# The extreme days a period may reach here: one more day (or the shift to UTC) past date.min or date.max would
+# overflow. The forms and the API refuse far narrower bounds; this only keeps a stray scope from crashing.
+FIRST_DAY = date.min + timedelta(days=1)
+LAST_DAY = date.max - timedelta(days=2)
+
+
 def period_bounds(scope):
     """(first instant, first instant after) of the scope's period, in the current time zone."""
     zone = timezone.get_current_timezone()
-    start = timezone.make_aware(datetime.combine(scope.start, time.min), zone)
-    end = timezone.make_aware(datetime.combine(scope.end + timedelta(days=1), time.min), zone)
+    first, last = max(scope.start, FIRST_DAY), min(scope.end, LAST_DAY)
+    start = timezone.make_aware(datetime.combine(first, time.min), zone)
+    end = timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min), zone)
     return start, end
 
 
@@ -30,7 +37,12 @@ def months_of(scope):
     months = []
     while month <= scope.end:
         months.append(month)
-        month = (month + timedelta(days=32)).replace(day=1)
+        if month.month < 12:
+            month = month.replace(month=month.month + 1)
+        elif month.year < date.max.year:
+            month = month.replace(year=month.year + 1, month=1)
+        else:
+            break
     return months
 
 
@@ -376,7 +388,8 @@ def diagnostics_figures(scope):
 def _book_usage(books):
     """One grouped query on the passes of these books, one row per book: (organisation id, hand-out, holder,
     passes, used, expired, first use). Returns the rows per organisation, the totals, the median delay (days)
-    before the first use and the number of people who used at least one pass."""
+    before the first use with the number of books it is computed on, and the number of people who used at least
+    one pass."""
     from accounts.models import Organization
     from vouchers.models import Pass
 
@@ -416,7 +429,7 @@ def _book_usage(books):
     )
     totals = {key: sum(group[key] for group in per_organization.values()) for key in keys}
     median = round(statistics.median(delays), 1) if delays else None
-    return by_organization, totals, median, len(holders)
+    return by_organization, totals, (median, len(delays)), len(holders)
 
 
 def vouchers_figures(scope):
@@ -438,7 +451,7 @@ def vouchers_figures(scope):
     if scope.communes is not None:
         books = books.filter(handed_to__commune_id__in=scope.communes)
         redemptions = redemptions.filter(place__commune_id__in=scope.communes)
-    by_organization, totals, median, people = _book_usage(books)
+    by_organization, totals, (median, median_base), people = _book_usage(books)
     by_place = list(
         redemptions.order_by()
         .values("place__name")
@@ -469,13 +482,15 @@ def vouchers_figures(scope):
             ),
             Figure("passes_used", "Pass utilisés sur la période", used_passes),
             Figure("passes_of_books", "Pass utilisés des carnets remis sur la période", totals["passes_used"]),
-            Figure("amount", "Montant des pass utilisés (€)", round(used_amount / 100, 2), EUROS),
+            # passes × face value: masked with the number of passes
+            Figure("amount", "Montant des pass utilisés (€)", round(used_amount / 100, 2), EUROS, base=used_passes),
             Figure("people", "Personnes ayant utilisé au moins un pass de leur carnet", people),
             Figure(
                 "median_days",
                 "Délai médian avant la première utilisation (jours)",
                 median,
                 DAYS,
+                base=median_base,
             ),
         ],
         series=[
@@ -493,6 +508,7 @@ def vouchers_figures(scope):
                 ["Lieu", "Pass utilisés", "Montant (€)"],
                 [[row["place__name"], row["passes"], round((row["amount"] or 0) / 100, 2)] for row in by_place],
                 count_columns=(1,),
+                derived_columns={2: 1},  # passes × face value gives the count back
             ),
             Table(
                 "by_organization",

@@ -23,8 +23,9 @@ TOP = 50
 
 
 def _median_days(pairs):
+    """(median in days, number of deliveries it is computed on): the median of a handful of delays is masked."""
     values = [(end - start).total_seconds() / 86400 for start, end in pairs if start and end]
-    return round(statistics.median(values), 1) if values else None
+    return (round(statistics.median(values), 1) if values else None), len(values)
 
 
 def devices_figures(scope):
@@ -88,8 +89,10 @@ def devices_figures(scope):
         .values_list("month", "n")
     )
     dates = list(deliveries.values_list("device__received_at", "request__created_at", "delivered_at"))
-    in_workshop = _median_days((received_at, delivered_at) for received_at, _r, delivered_at in dates)
-    waiting = _median_days((requested_at, delivered_at) for _d, requested_at, delivered_at in dates)
+    in_workshop, in_workshop_base = _median_days(
+        (received_at, delivered_at) for received_at, _r, delivered_at in dates
+    )
+    waiting, waiting_base = _median_days((requested_at, delivered_at) for _d, requested_at, delivered_at in dates)
 
     not_territorial = "Non ventilé par commune : voir le tableau de bord du département."
     figures = [
@@ -109,7 +112,14 @@ def devices_figures(scope):
             help="" if stock else not_territorial,
         ),
         Figure("people", "Personnes équipées", totals["people"]),
-        Figure("co2", "CO2e évité estimé (kg)", co2_total, NUMBER, help="Appareils remis × facteur de leur type."),
+        Figure(
+            "co2",
+            "CO2e évité estimé (kg)",
+            co2_total,
+            NUMBER,
+            help="Appareils remis × facteur de leur type.",
+            base=sum(row[1] for row in co2_rows),
+        ),
         Figure(
             "hours",
             "Heures de travail d'insertion",
@@ -117,8 +127,14 @@ def devices_figures(scope):
             NUMBER,
             help="" if stock else not_territorial,
         ),
-        Figure("days_in_workshop", "Délai médian de la réception à la remise (jours)", in_workshop, DAYS),
-        Figure("days_waiting", "Attente médiane de la demande à la remise (jours)", waiting, DAYS),
+        Figure(
+            "days_in_workshop",
+            "Délai médian de la réception à la remise (jours)",
+            in_workshop,
+            DAYS,
+            base=in_workshop_base,
+        ),
+        Figure("days_waiting", "Attente médiane de la demande à la remise (jours)", waiting, DAYS, base=waiting_base),
     ]
     return Section(
         key="devices",
@@ -153,6 +169,7 @@ def devices_figures(scope):
                 ["Type", "Appareils remis", "Facteur (kg CO2e)", "CO2e évité (kg)"],
                 co2_rows,
                 count_columns=(1,),
+                derived_columns={3: 1},  # factor × count gives the count back
             ),
         ],
         notes=[

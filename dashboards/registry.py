@@ -4,7 +4,9 @@ A provider is a plain function `provider(scope) -> Section | None` (None: nothin
 anonymous diagnostics have no organisation). It returns aggregates only — counts, shares, sums, medians — never a
 name, an e-mail or a row about one person. Counts of people or of anything that could point at one person are
 declared as such (`Figure(kind=COUNT)`, `Table(count_columns=…)`) so that `dashboards.masking` can hide the
-small ones (fewer than 5) in the partner and shared views.
+small ones (fewer than 5) in the partner and shared views. Whatever is computed from such a count (a share, a
+median, an amount, a CO2 estimate) declares it too, so that it is hidden with it: `Figure(base=<count>)`,
+`Table(derived_columns={<derived column>: <count column>})`.
 
 Registering (from DashboardsConfig.ready(), which registers every module's provider, or from a new module's own
 AppConfig.ready()):
@@ -70,7 +72,9 @@ class Figure:
     value: object
     kind: str = COUNT
     help: str = ""
-    base: int | None = None  # for a share: the count it is computed on (masked with it when small)
+    # the count the figure is computed on (a share, a median, an amount = passes × face value): whatever its
+    # kind, the figure is masked when this count is small
+    base: int | None = None
     previous: object = None  # the same figure a year before (set by the yearly report)
 
 
@@ -93,6 +97,9 @@ class Table:
     headings: list
     rows: list
     count_columns: tuple = ()  # indexes of the columns holding counts (masked when small)
+    # {index of a derived column: index of the count column it is computed from}, e.g. an amount = count × face
+    # value: the derived cell is masked whenever its row's count is, so it cannot give the count back
+    derived_columns: dict = field(default_factory=dict)
 
 
 @dataclass

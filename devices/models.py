@@ -344,6 +344,12 @@ class DeviceRequest(models.Model):
                 name="devices_request_cancel_has_reason",
                 violation_error_message="Une demande annulée porte le motif de l'annulation.",
             ),
+            models.UniqueConstraint(
+                fields=["person", "kind"],
+                condition=Q(status__in=["queued", "reserved"]),
+                name="devices_request_one_open_per_kind",
+                violation_error_message="Une demande de ce type d'appareil est déjà en cours pour cette personne.",
+            ),
         ]
 
     def __str__(self):

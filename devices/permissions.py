@@ -63,8 +63,12 @@ def sees_full_identity(user, device_request):
 
 
 def can_cancel_request(user, device_request):
-    """The requesting organisation, the workshop and the coordination may cancel a request not yet delivered."""
-    return acts_for_requester(user, device_request) or is_workshop_staff(user) or sees_whole_departement(user)
+    """The requesting organisation and the coordination may cancel a request not yet delivered; workshop staff only
+    a request holding a device of their own workshop (the device goes back to their stock)."""
+    if acts_for_requester(user, device_request) or sees_whole_departement(user):
+        return True
+    device = device_request.reserved_device
+    return device is not None and can_handle_device(user, device)
 
 
 def can_see_impact(user):

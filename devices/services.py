@@ -288,7 +288,14 @@ def request_device(*, acting_user, organization, person, kind, usage, urgency=Ur
         priority=DeviceRequest.Priority.HIGH if urgency == Urgency.URGENT else DeviceRequest.Priority.NORMAL,
     )
     device_request.full_clean()
-    device_request.save()
+    try:
+        with transaction.atomic():
+            device_request.save()
+    except IntegrityError as error:
+        # Two prescribers asking at the same moment: the partial unique constraint turns the second one away.
+        raise ValidationError(
+            "Une demande de ce type d'appareil est déjà en cours pour cette personne.", code="already_open"
+        ) from error
     record(
         device_request,
         "device_request_created",
@@ -499,7 +506,6 @@ def add_photo(device, *, acting_user, uploaded_file):
         raise ValidationError(f"Un appareil a au plus {MAX_PHOTOS} photos.")
     _name, content_type, extension = check_upload(uploaded_file, max_mb=MAX_PHOTO_MB, accepted=uploads.IMAGES)
     photo = DevicePhoto(device=device, content_type=content_type, uploaded_by=acting_user)
-    photo.file.save(f"photo{extension}", uploaded_file, save=False)
-    photo.save()
+    uploads.save_with_file(photo, uploaded_file, f"photo{extension}")
     record(device, "device_photo_added", acting_user=acting_user, changes={"photo": str(photo.pk)})
     return photo

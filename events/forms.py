@@ -18,7 +18,6 @@ from places.models import Place
 
 STARTED_SALT = "events.registration.started"
 MAX_FILL_SECONDS = 6 * 3600
-MIN_FILL_SECONDS = getattr(settings, "EVENTS_REGISTRATION_MIN_FILL_SECONDS", 3)
 
 ONLINE_CHOICES = [("", "Peu importe"), ("oui", "En ligne"), ("non", "Sur place")]
 ONLINE_SEAT = "en-ligne"
@@ -192,7 +191,7 @@ class PublicRegistrationForm(SeatChoiceMixin, forms.Form):
         except signing.BadSignature:
             return True
         elapsed = (now if now is not None else time.time()) - started
-        return not (MIN_FILL_SECONDS <= elapsed <= MAX_FILL_SECONDS)
+        return not (settings.EVENTS_REGISTRATION_MIN_FILL_SECONDS <= elapsed <= MAX_FILL_SECONDS)
 
 
 class PersonRegistrationForm(SeatChoiceMixin, forms.Form):

@@ -156,8 +156,10 @@ def update_session(session, *, acting_user, **fields):
     if "starts_at" in changes:
         session.registrations.update(reminder_2d_sent_at=None, reminder_2h_sent_at=None)
     if NOTIFIED_SESSION_FIELDS & set(changes):
-        for registration in session.registrations.active().select_related("person", "relay_site__place"):
-            registration.session = session
+        session.place  # noqa: B018 — loaded once here, shared by every registration below
+        registrations = session.registrations.active().select_related("person", "registered_by", "relay_site__place")
+        for registration in registrations:
+            registration.session = session  # the updated session, its event and place already loaded
             emails.send_session_changed(registration)
     return session
 
@@ -175,7 +177,10 @@ def _cancel_session_locked(session, *, acting_user):
     session.status = Session.Status.CANCELLED
     session.save(update_fields=["status"])
     history.record(session, "event_session_cancelled", acting_user=acting_user)
-    for registration in session.registrations.active().select_related("person", "session__event", "session__place"):
+    registrations = session.registrations.active().select_related(
+        "person", "registered_by", "relay_site__place", "session__event", "session__place"
+    )
+    for registration in registrations:
         emails.send_session_cancelled(registration)
 
 

@@ -5,6 +5,7 @@ registration. An event outside `Event.objects.managed_by(user)` answers 404; a u
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -244,6 +245,8 @@ def session_capacity(request, pk):
     session = _managed_session(request, pk)
     relay_site = None
     if request.GET.get("relais"):
+        if not request.GET["relais"].isdecimal():  # a hand-edited link: no such relay site
+            raise Http404
         relay_site = get_object_or_404(
             RelaySite.objects.select_related("place"), pk=request.GET["relais"], session=session
         )

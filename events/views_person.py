@@ -23,7 +23,7 @@ def register_person(request, person_pk):
         (str(person), reverse("people:detail", args=[person.pk])),
     ]
     session = None
-    if request.GET.get("seance"):
+    if request.GET.get("seance", "").isdecimal():  # anything else (a hand-edited link): the chooser
         session = public_sessions().filter(pk=request.GET["seance"]).first()
     if session is None:
         page = paginate(request, public_sessions().free_seats_first(), per_page=20)

@@ -26,8 +26,6 @@ from events.forms import CalendarFilterForm, PublicRegistrationForm, RelayRankFo
 from events.models import Event, Registration, RelaySite, Session
 from geo.distance import distance_km
 
-LIMIT_PER_IP_PER_HOUR = getattr(settings, "EVENTS_REGISTRATION_LIMIT_PER_IP_PER_HOUR", 20)
-LIMIT_PER_CONTACT_PER_DAY = getattr(settings, "EVENTS_REGISTRATION_LIMIT_PER_CONTACT_PER_DAY", 5)
 FEED_SESSIONS = 500
 PER_PAGE = 20
 
@@ -150,12 +148,12 @@ def register(request, session_pk):
 def _allowed(request, contact):
     by_ip = ratelimit.hit(
         ratelimit.hashed_key("events-register:ip", ratelimit.client_ip(request)),
-        limit=LIMIT_PER_IP_PER_HOUR,
+        limit=settings.EVENTS_REGISTRATION_LIMIT_PER_IP_PER_HOUR,
         window_seconds=3600,
     )
     by_contact = ratelimit.hit(
         ratelimit.hashed_key("events-register:contact", contact),
-        limit=LIMIT_PER_CONTACT_PER_DAY,
+        limit=settings.EVENTS_REGISTRATION_LIMIT_PER_CONTACT_PER_DAY,
         window_seconds=24 * 3600,
     )
     return by_ip and by_contact

@@ -39,7 +39,8 @@ def callback(request):
                 need=data["need"],
                 moments=data["moments"],
             )
-            token = signing.dumps({"ref": referral.reference, "name": data["first_name"]}, salt=DONE_SALT)
+            # Signed, not encrypted: the address holds the reference only, never the person's name.
+            token = signing.dumps({"ref": referral.reference}, salt=DONE_SALT)
             return redirect(f"{reverse('orientation:callback_done')}?demande={token}")
     return render(
         request,
@@ -65,7 +66,6 @@ def callback_done(request):
         "orientation/callback/done.html",
         {
             "reference": done["ref"],
-            "first_name": done["name"],
             "delay": settings.REFERRAL_REMINDER_WORKING_DAYS,
             **contact_context(),
         },

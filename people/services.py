@@ -229,6 +229,11 @@ def merge_people(duplicate, into, *, acting_user):
     anonymised and points at `into`; both records get a history row."""
     if duplicate.pk == into.pk:
         raise ValidationError("Une fiche ne peut pas être fusionnée avec elle-même.")
+    # Both records locked (in a fixed order) and read again: two merges, or a merge and an erasure, never interleave.
+    locked = {
+        p.pk: p for p in Person.objects.select_for_update().filter(pk__in=[duplicate.pk, into.pk]).order_by("pk")
+    }
+    duplicate, into = locked[duplicate.pk], locked[into.pk]
     if duplicate.is_anonymized or into.is_anonymized:
         raise ValidationError("Une fiche anonymisée ne peut pas être fusionnée.")
     kept_organizations = set(into.involvements.values_list("organization_id", flat=True))

@@ -2,7 +2,7 @@
 access-right export shows, what moves when two records are merged, and what is blanked when the person is erased
 or anonymised. Statuses, dates, places, needs and outcomes stay: they are the anonymous statistics."""
 
-from referrals.models import Referral, ReferralComment, ReferralTransition
+from referrals.models import Referral, ReferralAttachment, ReferralComment, ReferralTransition
 
 ERASED = "[effacé]"
 
@@ -49,7 +49,11 @@ def move_referrals(duplicate, into, *, acting_user):
 
 
 def erase_referral_texts(person):
-    """Free texts may name the person or their situation: blanked. Attached files are deleted."""
+    """Free texts may name the person or their situation: blanked — in the referrals, their messages, their status
+    changes and their history rows (notes, details, file names). Attached files are deleted, their names blanked."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from core.models import HistoryEntry
     from referrals.attachments import purge_attachment
 
     referrals = Referral.objects.filter(person=person)
@@ -61,3 +65,8 @@ def erase_referral_texts(person):
     for attachment in [a for r in referrals.prefetch_related("attachments") for a in r.attachments.all()]:
         if not attachment.is_purged:
             purge_attachment(attachment)
+    ReferralAttachment.objects.filter(referral__in=referrals).update(original_name=ERASED)
+    HistoryEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Referral),
+        object_id__in=[str(pk) for pk in referrals.values_list("pk", flat=True)],
+    ).update(changes={}, message="")

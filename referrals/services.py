@@ -1,7 +1,8 @@
 """Every write on referrals. Each service is atomic, locks the referral (`select_for_update`), checks the actor's side
 (`referrals.permissions`: PermissionDenied) and the transition against `ReferralWorkflow` (anything else:
 ValidationError, nothing changed), then writes a `ReferralTransition` row, a `core.history` row, touches the
-person's `last_activity_at`, involves the place's organisation with the person and notifies after commit.
+person's `last_activity_at`, involves the place's organisation with the person once it has accepted (not before:
+a place that declines never sees the record) and notifies after commit.
 
 Transfer creates a follow-up referral: the original becomes « transférée » (final, kept in the first place's
 history) and a new referral, `transferred_from` the original, is sent to the other place — each place sees only its
@@ -65,7 +66,12 @@ def _lock(referral):
 
 
 def _notify_after_commit(referral, event):
-    transaction.on_commit(partial(notifications.notify, referral, event))
+    # robust: a failing notification is logged; it never turns the committed change into an error page.
+    transaction.on_commit(partial(notifications.notify, referral, event), robust=True)
+
+
+# Once the place has accepted, its organisation follows the person (and sees the record); not before.
+PLACE_INVOLVED_STATUSES = {S.ACCEPTED, S.IN_PROGRESS, S.CLOSED}
 
 
 def _involve(referral, acting_user, now):
@@ -73,7 +79,7 @@ def _involve(referral, acting_user, now):
     person.last_activity_at = now
     person.save(update_fields=["last_activity_at"])
     place = referral.target_place
-    if place is not None and place.organization_id:
+    if place is not None and place.organization_id and referral.status in PLACE_INVOLVED_STATUSES:
         involve_organization(
             person, organization=place.organization, acting_user=acting_user, reason=Involvement.Reason.REFERRAL
         )

@@ -40,13 +40,22 @@ def _url(name, *args):
 # Expiry ----------------------------------------------------------------------------------------------------------
 
 
+def with_received_at(referrals):
+    """Annotate `received_at`: when the place received the referral — its last change to « envoyée » (the
+    coordination's dispatch of a referral sent « au réseau »), else its sending."""
+    last_sent = ReferralTransition.objects.filter(referral=OuterRef("pk"), to_status=Referral.Status.SENT)
+    return referrals.annotate(received_at=Coalesce(Subquery(last_sent.order_by("-at").values("at")[:1]), "sent_at"))
+
+
 def referrals_to_expire(now):
-    """Waiting for an answer (or a dispatch) and sent more than REFERRAL_EXPIRY_DAYS days before `now`."""
+    """Waiting for an answer (or a dispatch) and received more than REFERRAL_EXPIRY_DAYS days before `now`: a
+    referral dispatched late by the coordination gives its place the whole delay."""
     limit = now - timedelta(days=settings.REFERRAL_EXPIRY_DAYS)
     return (
-        Referral.objects.filter(status__in=WAITING, sent_at__lt=limit)
+        with_received_at(Referral.objects.filter(status__in=WAITING))
+        .filter(received_at__lt=limit)
         .select_related("target_place")
-        .order_by("sent_at", "pk")
+        .order_by("received_at", "pk")
     )
 
 
@@ -108,10 +117,10 @@ def referrals_to_remind(now):
     « au réseau » reaches its place when the coordination dispatches it (its last change to « envoyée »)."""
     wanted = settings.REFERRAL_REMINDER_WORKING_DAYS
     today = timezone.localdate(now)
-    last_sent = ReferralTransition.objects.filter(referral=OuterRef("pk"), to_status=Referral.Status.SENT)
     candidates = (
-        Referral.objects.filter(status__in=WAITING, target_place__isnull=False, reminded_at__isnull=True)
-        .annotate(received_at=Coalesce(Subquery(last_sent.order_by("-at").values("at")[:1]), "sent_at"))
+        with_received_at(
+            Referral.objects.filter(status__in=WAITING, target_place__isnull=False, reminded_at__isnull=True)
+        )
         .filter(received_at__lte=now - timedelta(days=wanted))  # N working days are at least N calendar days
         .select_related("target_place")
         .order_by("received_at", "pk")

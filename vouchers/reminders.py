@@ -132,7 +132,9 @@ def remind_unused_books(*, now=None, wet_run=False):
     """The reminders due (a list of `Reminder`); with `wet_run`, send them and remember them
     (`Book.reminded_at`, one history row per book). Idempotent."""
     now = now or timezone.now()
-    planned = [(book, channel_for(book)) for book in books_to_remind(now).select_related("handed_to", "organization")]
+    planned = [
+        (book, channel_for(book)) for book in books_to_remind(now).select_related("handed_to", "organization", "order")
+    ]
     reminders = [Reminder(book.pk, book.serial, book.organization_id, channel) for book, channel in planned]
     if not wet_run:
         return reminders

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -573,7 +573,7 @@ def cancel_redemption(redemption, *, acting_user, reason):
     pass_obj.service = ""
     pass_obj.save(update_fields=["status", "expired_at", "redeemed_at", "redeemed_place", "service"])
     if expired:
-        Order.objects.filter(pk=order.pk).update(expired_pass_count=order.expired_pass_count + 1)
+        Order.objects.filter(pk=order.pk).update(expired_pass_count=F("expired_pass_count") + 1)
     if statement is not None:
         _refresh_totals(statement)
     record(pass_obj, "voucher_redemption_cancelled", acting_user=acting_user, message=reason)

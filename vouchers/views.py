@@ -35,7 +35,11 @@ def redeem(request):
                 data["serial"], acting_user=request.user, place=data["place"], service=data["service"]
             )
         except ValidationError as error:
-            form.add_error("serial", error)
+            # The refusal goes under the field it is about; a hidden place (the user's only one) reads at the top.
+            field = {"service": "service", "place_not_qualified": "place"}.get(getattr(error, "code", None), "serial")
+            if field == "place" and form.fields["place"].widget.is_hidden:
+                field = None
+            form.add_error(field, error)
         else:
             messages.success(
                 request,

@@ -84,6 +84,11 @@ def test_the_coordination_token_reads_the_whole_network(api_client, provider, us
         ({"du": "2026-13-01"}, "du"),
         ({"du": "2026-03-01", "au": "2026-02-01"}, "au"),
         ({"module": "inconnu"}, "module"),
+        ({"du": "1999-12-31", "au": "2000-06-30"}, "du"),
+        ({"du": "0001-01-01"}, "du"),
+        ({"au": "9999-12-31"}, "au"),
+        ({"du": "2026-01-01", "au": "9999-12-31"}, "au"),
+        ({"du": "2000-01-01", "au": "2010-01-01"}, "au"),  # more than five years
     ],
 )
 def test_figures_bad_parameters(api_client, provider, params, parameter):
@@ -91,6 +96,15 @@ def test_figures_bad_parameters(api_client, provider, params, parameter):
 
     assert response.status_code == 400
     assert response.json()["erreur"]["parametre"] == parameter
+    assert f"Paramètre « {parameter} »" in response.json()["erreur"]["message"]
+
+
+def test_figures_accept_the_bounds_of_the_period(api_client, provider):
+    today = timezone.localdate()
+    a_year_ahead = (today + dt.timedelta(days=365)).isoformat()
+    token = ApiTokenFactory()
+    assert api_client.get(FIGURES, {"du": "2000-01-01", "au": "2004-12-31"}, **bearer(token)).status_code == 200
+    assert api_client.get(FIGURES, {"du": today.isoformat(), "au": a_year_ahead}, **bearer(token)).status_code == 200
 
 
 def test_sessions_of_published_events_without_registrants(api_client, assert_matches):

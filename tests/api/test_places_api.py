@@ -151,6 +151,16 @@ def test_places_answer_with_cors_and_cache_headers(api_client):
     assert "Authorization" in response["Vary"]
 
 
+def test_errors_carry_the_same_cors_header_so_a_browser_client_can_read_them(api_client):
+    bad_parameter = api_client.get(URL, {"page": "0"})
+    bad_token = api_client.get(URL, HTTP_AUTHORIZATION="Bearer inconnu")
+    not_get = api_client.post(URL, {})
+
+    for response in (bad_parameter, bad_token, not_get):
+        assert response.status_code in (400, 401, 405)
+        assert response["Access-Control-Allow-Origin"] == "*"
+
+
 def test_etag_answers_304_when_nothing_changed(api_client):
     place = PlaceFactory(published=True)
     first = api_client.get(URL)

@@ -1,7 +1,7 @@
 """axe-core (WCAG 2.1 A and AA) on every page of the site, in Debian's Chromium, at 1280 px and 320 px.
 
 The pages are those of the URL walker (`tests/site_map.py`): public ones as anonymous, every one as a
-coordinator and as a mediator (navigation and content depend on the role). Zero violations, no horizontal
+coordinator, a mediator, a prescriber and a workshop member (navigation, content and forms depend on the role). Zero violations, no horizontal
 scroll at 320 px, no console error (a CSP violation shows up there).
 """
 
@@ -16,7 +16,7 @@ from tests.roles import ANONYMOUS, create_user_with_role
 
 pytestmark = pytest.mark.browser
 
-BROWSER_ROLES = [ANONYMOUS, "coordinator", "mediator"]
+BROWSER_ROLES = [ANONYMOUS, "coordinator", "mediator", "prescriber", "refurbisher"]
 CASES = [
     pytest.param(route, role, id=f"{route.name}-{role}")
     for route in site_map.html_routes()

@@ -26,6 +26,15 @@ def test_parse_reports_each_bad_line():
     assert "en double" in messages[8]
 
 
+@pytest.mark.parametrize("score", ["NaN", "nan", "sNaN", "inf", "-Infinity"])
+def test_a_score_that_is_not_a_finite_number_is_a_line_error(score):
+    parsed = parse_ifn(f"code_insee;score\n47001;{score}\n47002;4,5\n", level="commune", scale="1-10")
+    assert parsed.scores == {"47002": Decimal("4.50")}
+    [(number, message)] = parsed.errors
+    assert number == 2
+    assert f"Score « {score} » illisible" in message
+
+
 def test_parse_refuses_a_file_without_the_columns():
     parsed = parse_ifn("commune,valeur\n47001,3\n", level="commune", scale="1-10")
     assert parsed.scores == {}

@@ -233,6 +233,16 @@ def test_devices_figures_of_a_prescriber_and_of_a_territory(devices_data):
     assert figures(mask_section(agen))["people"] is MASKED
 
 
+def test_masked_devices_figures_do_not_give_a_small_count_back(devices_data):
+    """In Agen, 2 laptops were delivered: the CO2e (count × a public factor) and the medians (of 2 delays) would
+    tell the masked count or the delays of two people."""
+    agen = mask_section(devices_figures(recent_scope(communes=("47001",))))
+    values = figures(agen)
+    assert values["delivered"] is MASKED
+    assert (values["co2"], values["days_in_workshop"], values["days_waiting"]) == (MASKED, MASKED, MASKED)
+    assert table(agen, "co2").rows == [[Kind.LAPTOP.label, MASKED, 150.0, MASKED]]
+
+
 def test_devices_figures_run_a_bounded_number_of_queries(devices_data):
     with CaptureQueriesContext(connection) as queries:
         devices_figures(recent_scope())

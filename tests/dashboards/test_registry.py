@@ -6,7 +6,14 @@ import pytest
 from django.utils import timezone
 
 from dashboards import registry
-from dashboards.providers import diagnostics_figures, places_figures, referrals_figures, vouchers_figures
+from dashboards.masking import MASKED, mask_section
+from dashboards.providers import (
+    diagnostics_figures,
+    period_bounds,
+    places_figures,
+    referrals_figures,
+    vouchers_figures,
+)
 from dashboards.registry import Figure, Scope, Section
 from orientation.models import Level
 from referrals.models import Referral
@@ -133,6 +140,17 @@ def test_voucher_figures_books_passes_and_amounts(territory):
     assert figures(vouchers_figures(this_year_scope(organization=holder)))["handed_out"] == 2
 
 
+def test_masked_voucher_figures_do_not_give_a_small_count_back(territory):
+    """One pass used: its amount (passes × face value) and the median delay (of one book) are masked with it."""
+    redeem_first_pass(BookFactory(handed_out=True))
+    section = mask_section(vouchers_figures(this_year_scope()))
+    values = figures(section)
+    assert values["passes_used"] is MASKED
+    assert (values["amount"], values["median_days"]) == (MASKED, MASKED)
+    [row] = table(section, "by_place").rows
+    assert row[1:] == [MASKED, MASKED]
+
+
 def test_sections_hold_no_personal_data(territory):
     person = PersonFactory(first_name="Ginette", last_name="Personnelle", commune_id="47001")
     ReferralFactory(person=person)
@@ -163,3 +181,14 @@ def test_people_figures_new_people_by_commune_and_age(territory):
     assert ages["De 25 à 59 ans"] == 1 and ages["75 ans et plus"] == 1 and ages["Âge non renseigné"] == 1
     assert table(section, "by_commune").rows[0] == ["Agen", 2]
     assert figures(people_figures(this_year_scope(organization=organization))) == {"new": 1, "total": 1}
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [(date(9999, 12, 1), date.max), (date.min, date(1, 1, 31))],
+)
+def test_a_period_at_the_ends_of_the_calendar_does_not_crash(territory, start, end):
+    first, after = period_bounds(Scope(start=start, end=end))
+    assert first < after
+    sections = registry.collect(Scope(start=start, end=end))
+    assert {section.key for section in sections} >= {"places", "referrals", "vouchers"}

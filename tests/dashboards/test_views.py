@@ -1,14 +1,18 @@
 """The dashboards per role: scoping (403/404), masking for partners, no personal data, exports, query count."""
 
 import csv
+import html
 import io
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.models import Role
+from dashboards.forms import FilterForm, latest_end
 from tests.accounts.factories import OrganizationFactory, UserFactory
 from tests.people.factories import PersonFactory
 from tests.referrals.factories import ReferralFactory
@@ -101,6 +105,29 @@ def test_invalid_filters_show_the_error_summary_and_default_figures(client_for, 
     response = client_for("coordinator").get("/pilotage/?start=2026-05-01&end=2026-01-01")
     assert response.status_code == 200
     assert "La date de début doit précéder la date de fin." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ("start=1999-12-31", "start", "La date de début (« Du ») ne peut pas précéder le 01/01/2000."),
+        ("end=9999-12-31", "end", "La date de fin (« Au ») ne peut pas dépasser d'un an la date du jour."),
+        ("start=0001-01-01&end=9999-12-31", "end", "La date de fin (« Au ») ne peut pas dépasser"),
+    ],
+)
+def test_dates_out_of_range_are_a_form_error_not_a_500(client_for, territory, query, field, message):
+    response = client_for("coordinator").get(f"/pilotage/?{query}")
+    assert response.status_code == 200
+    assert message in html.unescape(response.content.decode())
+    assert field in response.context["form"].errors
+
+
+def test_the_filter_form_accepts_its_bounds(territory):
+    last = latest_end(timezone.localdate())
+    assert FilterForm({"start": "2000-01-01", "end": "2000-12-31"}).is_valid()
+    assert FilterForm({"start": (last - timedelta(days=30)).isoformat(), "end": last.isoformat()}).is_valid()
+    assert not FilterForm({"start": "1999-12-31", "end": "2000-12-31"}).is_valid()
+    assert not FilterForm({"start": last.isoformat(), "end": (last + timedelta(days=1)).isoformat()}).is_valid()
 
 
 def test_csv_export_of_a_table(client_for, territory):

@@ -246,3 +246,51 @@ def test_the_workshop_or_the_coordination_reorders_the_queue(asker, staff):
     services.cancel_request(first, acting_user=asker, reason="Équipée autrement")
     with pytest.raises(ValidationError, match="en attente"):
         services.set_request_priority(first, acting_user=staff, priority=1)
+
+
+def test_only_the_staff_of_the_reserved_devices_workshop_cancel_a_reservation(asker, staff):
+    device_request = _ask(asker, eligible_person(organization_of(asker)))
+    device = DeviceFactory(donation=DonationFactory(workshop=workshop_of(staff)), ready=True)
+    services.reserve_device(device_request, device, acting_user=staff)
+    with pytest.raises(PermissionDenied):
+        services.cancel_request(device_request, acting_user=workshop_staff(), reason="Pas mon atelier")
+    device.refresh_from_db()
+    device_request.refresh_from_db()
+    assert device.status == Status.RESERVED and device_request.status == R.RESERVED
+    services.cancel_request(device_request, acting_user=staff, reason="Appareil repris par l'atelier")
+    device.refresh_from_db()
+    assert device.status == Status.READY
+
+
+def test_the_coordination_cancels_any_request_but_workshop_staff_not_a_waiting_one(asker, staff):
+    organization = organization_of(asker)
+    waiting = _ask(asker, eligible_person(organization))
+    with pytest.raises(PermissionDenied):
+        services.cancel_request(waiting, acting_user=staff, reason="Aucun appareil de l'atelier")
+    services.cancel_request(waiting, acting_user=UserFactory(coordinator=True), reason="Doublon")
+    waiting.refresh_from_db()
+    assert waiting.status == R.CANCELLED
+
+
+def test_the_database_keeps_one_open_request_per_person_and_kind():
+    device_request = DeviceRequestFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DeviceRequestFactory(person=device_request.person, organization=device_request.organization)
+    DeviceRequestFactory(person=device_request.person, organization=device_request.organization, kind="tablet")
+    DeviceRequest.objects.filter(pk=device_request.pk).update(status=R.CANCELLED, cancel_reason="Équipée")
+    DeviceRequestFactory(person=device_request.person, organization=device_request.organization)
+
+
+def test_two_prescribers_asking_at_the_same_moment_get_a_clear_answer(asker, monkeypatch):
+    person = eligible_person(organization_of(asker))
+    full_clean = DeviceRequest.full_clean
+
+    def colleague_asks_meanwhile(device_request, *args, **kwargs):
+        full_clean(device_request, *args, **kwargs)
+        DeviceRequest.objects.create(
+            person=person, organization=device_request.organization, kind=device_request.kind, usage="Démarches"
+        )
+
+    monkeypatch.setattr(DeviceRequest, "full_clean", colleague_asks_meanwhile)
+    with pytest.raises(ValidationError, match="déjà en cours pour cette personne"):
+        _ask(asker, person)

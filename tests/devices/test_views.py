@@ -272,3 +272,41 @@ def test_photos_are_checked_stored_and_served_behind_the_permission(client, staf
     client_of(client, workshop_staff())
     assert client.get(photo_url).status_code == 404
     assert client.post(url, {"photo": SimpleUploadedFile("b.png", PNG)}).status_code == 404
+
+
+def test_the_staff_of_another_workshop_may_not_cancel_a_reservation(client, staff, donation):
+    asker = prescriber()
+    device_request = services.request_device(
+        acting_user=asker,
+        organization=organization_of(asker),
+        person=eligible_person(organization_of(asker)),
+        kind="laptop",
+        usage="Démarches",
+    )
+    device = DeviceFactory(donation=donation, ready=True)
+    services.reserve_device(device_request, device, acting_user=staff)
+    url = reverse("devices:request_cancel", args=[device_request.pk])
+    client_of(client, workshop_staff())
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"reason": "Pas mon atelier"}).status_code == 403
+    device_request.refresh_from_db()
+    assert device_request.status == "reserved"
+    assert Device.objects.get(pk=device.pk).status == Status.RESERVED
+
+
+def test_a_photo_whose_row_cannot_be_saved_leaves_no_file(staff, donation, settings, tmp_path, monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import IntegrityError
+
+    from devices.models import DevicePhoto
+
+    settings.MEDIA_ROOT = tmp_path
+    device = DeviceFactory(donation=donation)
+
+    def refuse(*args, **kwargs):
+        raise IntegrityError("simulated")
+
+    monkeypatch.setattr(DevicePhoto, "save", refuse)
+    with pytest.raises(IntegrityError):
+        services.add_photo(device, acting_user=staff, uploaded_file=SimpleUploadedFile("ecran.png", PNG))
+    assert [path for path in tmp_path.rglob("*") if path.is_file()] == []

@@ -205,3 +205,31 @@ def test_a_new_date_tells_registrants_and_rearms_reminders(django_capture_on_com
     services.update_session(session, acting_user=None, speakers="Léa")
     assert mail.outbox == []
     assert HistoryEntry.objects.filter(action="event_session_updated").count() == 2
+
+
+def _queries_to_tell(count, change):
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ContentType.objects.get_for_model(Session)  # the history's content type, cached once for both runs
+    session = SessionFactory(capacity=10)
+    for _ in range(count):
+        RegistrationFactory(session=session, person=PersonFactory(), registered_by=UserFactory(prescriber=True))
+    with CaptureQueriesContext(connection) as queries:
+        change(session)
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda session: services.update_session(
+            session, acting_user=None, starts_at=session.starts_at + timedelta(days=7)
+        ),
+        lambda session: services.cancel_session(session, acting_user=None),
+    ],
+    ids=["new-date", "cancelled"],
+)
+def test_telling_the_registrants_costs_the_same_queries_for_one_or_many(change):
+    assert _queries_to_tell(3, change) == _queries_to_tell(1, change)

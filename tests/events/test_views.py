@@ -190,10 +190,8 @@ def test_a_draft_session_page_and_feed_stay_private(client):
     assert f"UID:seance-{public.pk}@" in feed and f"UID:seance-{draft.pk}@" not in feed
 
 
-def test_registration_is_rate_limited_per_contact(client, monkeypatch):
-    from events import views_public
-
-    monkeypatch.setattr(views_public, "LIMIT_PER_CONTACT_PER_DAY", 1)
+def test_registration_is_rate_limited_per_contact(client, settings):
+    settings.EVENTS_REGISTRATION_LIMIT_PER_CONTACT_PER_DAY = 1
     _post(client, SessionFactory())
     response = _post(client, SessionFactory())
     assert response.status_code == 429
@@ -235,3 +233,20 @@ def test_relay_site_added_with_a_host_of_the_place(client_for, user_with_role):
     client.post(url, {"place": place.pk, "capacity": 8, "host": host.pk})
     site = session.relay_sites.get()
     assert (site.place, site.host, site.capacity) == (place, host, 8)
+
+
+def test_a_hand_edited_relay_site_or_session_number_is_not_a_server_error(client_for):
+    client = client_for("coordinator")
+    site = RelaySiteFactory()
+    url = reverse("events:session_capacity", args=[site.session.pk])
+    assert client.get(f"{url}?relais={site.pk}").status_code == 200
+    assert client.get(f"{url}?relais=abc").status_code == 404
+    assert client.get(f"{url}?relais=99999999999999999999999").status_code == 404
+    client = client_for("prescriber")
+    person = PersonFactory(involved=client.user.memberships.first().organization)
+    session = SessionFactory()
+    url = reverse("events:register_person", args=[person.pk])
+    for seance in ("abc", "1.5", "99999999999999999999999"):
+        response = client.get(f"{url}?seance={seance}")
+        assert response.status_code == 200 and response.templates[0].name == "events/person/choose.html"
+        assert session.event.title in response.content.decode()

@@ -55,7 +55,8 @@ def test_send_referral_to_a_place(django_capture_on_commit_callbacks):
     assert history_actions(referral) == ["referral_sent"]
     person.refresh_from_db()
     assert person.last_activity_at > timezone.now() - timedelta(minutes=1)
-    assert Involvement.objects.filter(person=person, organization=place.organization).exists()
+    # The place's organisation sees the person's record only once it has accepted the referral.
+    assert not Involvement.objects.filter(person=person, organization=place.organization).exists()
     assert sorted(a for m in mail.outbox for a in m.to) == sorted(["contact@example.org", place_member.email])
     assert all("Nouvelle orientation" in m.subject for m in mail.outbox)
     assert not any(person.first_name in m.body for m in mail.outbox)
@@ -234,7 +235,8 @@ def test_transfer_creates_a_follow_up(status, django_capture_on_commit_callbacks
     assert new.status == S.SENT and new.target_place == other and new.transferred_from == referral
     assert new.person == referral.person and new.needs == referral.needs
     assert transitions(new) == [("", S.SENT)]
-    assert Involvement.objects.filter(person=referral.person, organization=other.organization).exists()
+    # the new place follows the person only once it accepts
+    assert not Involvement.objects.filter(person=referral.person, organization=other.organization).exists()
     recipients = [m.to for m in mail.outbox]
     assert [referral.prescriber.email] in recipients and ["contact@example.org"] in recipients
 
@@ -431,3 +433,30 @@ def test_the_table_is_the_documented_circuit():
         *{(start, "transferred") for start in ("sent", "under_review", "accepted")},
     }
     assert all(not ReferralWorkflow.can_go(final, target) for final in Referral.FINAL_STATUSES for target in S)
+
+
+def test_erasing_the_person_blanks_the_referral_texts_and_their_history():
+    from core.history import record as record_history
+    from people.services import erase_person
+    from referrals.models import ReferralAttachment
+
+    referral = ReferralFactory(free_text="Mme Dupont, dossier retraite en retard")
+    mediator = place_user(referral)
+    declined = services.decline_referral(
+        referral, acting_user=mediator, reason=Referral.DeclineReason.OTHER, details="Mme Dupont déménage"
+    )
+    ReferralAttachment.objects.create(
+        referral=referral, original_name="CNI_Dupont.pdf", content_type="application/pdf", size=3
+    )
+    record_history(
+        referral, "referral_attachment_added", acting_user=mediator, changes={"pièce jointe": "CNI_Dupont.pdf"}
+    )
+
+    erase_person(declined.person, acting_user=prescriber_user(referral))
+
+    referral.refresh_from_db()
+    assert (referral.free_text, referral.decline_details) == ("", "")
+    assert referral.status == S.DECLINED  # the anonymous fact stays
+    rows = HistoryEntry.objects.filter(object_id=str(referral.pk), content_type__model="referral")
+    assert rows.exists() and all("Dupont" not in f"{row.changes} {row.message}" for row in rows)
+    assert list(referral.attachments.values_list("original_name", flat=True)) == ["[effacé]"]

@@ -132,8 +132,9 @@ def test_expiry_expires_tells_prescribers_and_escalates_once(overdue, run, setti
         assert transition.actor is None
     expired_mails = [m for m in mail.outbox if "n'a pas eu de réponse à temps" in m.subject]
     assert sorted(m.to[0] for m in expired_mails) == sorted([to_place.prescriber.email, to_network.prescriber.email])
-    [escalation] = [m for m in mail.outbox if "expirée(s) sans réponse" in m.subject]
-    assert sorted(escalation.to) == sorted(user.email for user in coordinators)
+    escalations = [m for m in mail.outbox if "expirée(s) sans réponse" in m.subject]
+    assert sorted(m.to for m in escalations) == sorted([user.email] for user in coordinators)
+    escalation = escalations[0]
     assert escalation.subject.startswith("2 orientation(s) expirée(s)")
     assert f"{to_place} (lieu : {to_place.target_place.name}" in escalation.body
     assert f"{to_network} (au réseau, jamais attribuée" in escalation.body
@@ -238,3 +239,17 @@ def test_nothing_to_do_prints_zero_lines(run):
 def test_a_bad_now_is_refused_in_french():
     with pytest.raises(CommandError, match="n'est pas une date ISO 8601"):
         call_command("referral_timers", "--now", "lundi", stdout=io.StringIO())
+
+
+def test_a_referral_dispatched_late_gives_its_place_the_whole_delay(run):
+    from referrals import services
+    from tests.accounts.factories import UserFactory
+    from tests.places.factories import PlaceFactory
+
+    long_ago = timezone.now() - timedelta(days=40)
+    referral = ReferralFactory(to_network=True, sent_at=long_ago, created_at=long_ago)
+    coordinator = UserFactory(role="coordinator")
+    services.dispatch_referral(referral, acting_user=coordinator, place=PlaceFactory(published=True, complete=True))
+    run("--wet-run")
+    referral.refresh_from_db()
+    assert referral.status == S.SENT  # dispatched today: the place has REFERRAL_EXPIRY_DAYS from now

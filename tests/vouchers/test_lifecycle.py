@@ -4,6 +4,7 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.db.models import F
 
 from accounts.models import Role
 from core.models import HistoryEntry
@@ -61,14 +62,14 @@ def test_d_minus_30_alert_once_to_sponsor_and_prescribers(order, django_capture_
     day = VALID_UNTIL - datetime.timedelta(days=30)
     output = run(day, wet=True, capture=django_capture_on_commit_callbacks)
     assert "fait : Pass 2027" in output
-    assert len(mail.outbox) == 1
+    # one message per recipient: no organisation sees the others' addresses
+    assert sorted(m.to for m in mail.outbox) == [
+        ["admin@departement.example"],
+        ["ccas@agen.example"],
+        ["pass@departement.example"],
+        ["prescriptrice@agen.example"],
+    ]
     message = mail.outbox[0]
-    assert set(message.to) == {
-        "pass@departement.example",
-        "admin@departement.example",
-        "ccas@agen.example",
-        "prescriptrice@agen.example",
-    }
     assert "carnets remis à des personnes : 1" in message.body
     assert "carnets entamés (au moins un pass utilisé) : 1" in message.body
     assert "jusqu'au 31 janvier 2028 (tolérance comprise)" in message.body  # 31/12 + 31 days
@@ -76,7 +77,7 @@ def test_d_minus_30_alert_once_to_sponsor_and_prescribers(order, django_capture_
     order.refresh_from_db()
     assert order.alert_sent_at is not None
     assert run(day, wet=True, capture=django_capture_on_commit_callbacks) == "Rien à faire.\n"
-    assert len(mail.outbox) == 1
+    assert len(mail.outbox) == 4
 
 
 def test_d_minus_15_stops_handing_out_and_tells_the_prescribers(order, django_capture_on_commit_callbacks):
@@ -84,7 +85,7 @@ def test_d_minus_15_stops_handing_out_and_tells_the_prescribers(order, django_ca
     order.refresh_from_db()
     assert order.alert_sent_at is not None and order.handing_out_stopped_at is not None
     stop = [m for m in mail.outbox if "ne remettez plus" in m.subject]
-    assert len(stop) == 1 and set(stop[0].to) == {"ccas@agen.example", "prescriptrice@agen.example"}
+    assert sorted(m.to for m in stop) == [["ccas@agen.example"], ["prescriptrice@agen.example"]]
     assert HistoryEntry.objects.filter(action="voucher_order_handing_out_stopped").count() == 1
 
 
@@ -99,7 +100,8 @@ def test_expiry_after_the_tolerance_counts_the_credit(order, django_capture_on_c
     assert Pass.objects.filter(book__order=order, status=Pass.Status.EXPIRED).count() == 14
     assert Pass.objects.filter(book__order=order, status=Pass.Status.REDEEMED).count() == 1
     expired_mail = [m for m in mail.outbox if "fin de la commande" in m.subject]
-    assert len(expired_mail) == 1 and "140,00" in expired_mail[0].body
+    assert expired_mail and all("140,00" in m.body for m in expired_mail)
+    assert all(len(m.to) == 1 for m in expired_mail)
     sent = len(mail.outbox)
     assert "Rien à faire" in run(
         VALID_UNTIL + datetime.timedelta(days=60), wet=True, capture=django_capture_on_commit_callbacks
@@ -151,3 +153,21 @@ def test_the_daily_run_deletes_imports_abandoned_for_a_day(settings, tmp_path):
     assert "Imports abandonnés : 1 fichier(s) à supprimer." in out.getvalue() and old.exists()
     call_command("voucher_lifecycle", "--wet-run", stdout=out)
     assert not old.exists() and fresh.exists()
+
+
+def test_two_cancellations_after_expiry_both_count(order, django_capture_on_commit_callbacks, monkeypatch):
+    redeemed = Pass.objects.get(book__order=order, status=Pass.Status.REDEEMED)
+    redemption = Redemption.objects.create(
+        pass_obj=redeemed, place=redeemed.redeemed_place, service=SERVICE, amount_cents=1000
+    )
+    run(VALID_UNTIL + datetime.timedelta(days=40), wet=True, capture=django_capture_on_commit_callbacks)
+    save = Pass.save
+
+    def another_cancellation_lands_meanwhile(pass_obj, *args, **kwargs):
+        # A colleague cancels another pass of the same order after this one read the order.
+        Order.objects.filter(pk=order.pk).update(expired_pass_count=F("expired_pass_count") + 1)
+        return save(pass_obj, *args, **kwargs)
+
+    monkeypatch.setattr(Pass, "save", another_cancellation_lands_meanwhile)
+    services.cancel_redemption(redemption, acting_user=coordinator(), reason="Erreur de lieu")
+    assert Order.objects.get(pk=order.pk).expired_pass_count == 16

@@ -116,3 +116,39 @@ def test_lists_do_not_grow_queries_with_rows(client_for, mediator_client, place)
     for _ in range(4):
         redeem_one()
     assert _count_queries(mediator_client, URL) == once
+
+
+@pytest.mark.parametrize(
+    ("code", "field"),
+    [("service", "service"), ("place_not_qualified", "place"), ("already_used", "serial"), (None, "serial")],
+)
+def test_a_refusal_is_shown_under_the_field_it_is_about(mediator_client, place, monkeypatch, code, field):
+    from django.core.exceptions import ValidationError
+
+    from vouchers import services
+
+    qualified_place(organization=place.organization, name="Annexe")  # two places: the place field is shown
+
+    def refuse(*args, **kwargs):
+        raise ValidationError("Refusé pour le test.", code=code)
+
+    monkeypatch.setattr(services, "redeem_pass", refuse)
+    serial = first_pass(BookFactory(handed_out=True)).serial
+    response = mediator_client.post(URL, {"place": place.pk, "serial": serial, "service": SERVICE})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {field: ["Refusé pour le test."]}
+
+
+def test_a_refused_place_reads_at_the_top_when_it_is_the_only_one(mediator_client, place, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from vouchers import services
+
+    def refuse(*args, **kwargs):
+        raise ValidationError("Ce lieu n'est plus qualifié.", code="place_not_qualified")
+
+    monkeypatch.setattr(services, "redeem_pass", refuse)
+    serial = first_pass(BookFactory(handed_out=True)).serial
+    response = mediator_client.post(URL, {"place": place.pk, "serial": serial, "service": SERVICE})
+    assert response.context["form"].non_field_errors() == ["Ce lieu n'est plus qualifié."]
+    assert "Ce lieu n&#x27;est plus qualifié." in response.text
