@@ -1,8 +1,8 @@
 """axe-core (WCAG 2.1 A and AA) on every page of the site, in Debian's Chromium, at 1280 px and 320 px.
 
 The pages are those of the URL walker (`tests/site_map.py`): public ones as anonymous, every one as a
-coordinator, a mediator, a prescriber and a workshop member (navigation, content and forms depend on the role). Zero violations, no horizontal
-scroll at 320 px, no console error (a CSP violation shows up there).
+coordinator, a mediator, a prescriber and a workshop member (navigation, content and forms depend on the role).
+Zero violations, no horizontal scroll at 320 px, no console error (a CSP violation shows up there).
 """
 
 import pytest
