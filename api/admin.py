@@ -9,7 +9,7 @@ from api.models import ApiToken, PartnerReport
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["name", "organization", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_display = ["name", "organization", "prefix", "created_at", "expires_on", "last_used_at", "revoked_at"]
     list_filter = ["revoked_at"]
     search_fields = ["name", "organization__name", "prefix"]
     readonly_fields = [
@@ -20,6 +20,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "scopes",
         "created_by",
         "created_at",
+        "expires_on",
         "last_used_at",
         "revoked_at",
         "revoked_by",
@@ -31,9 +32,18 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 @admin.register(PartnerReport)
 class PartnerReportAdmin(admin.ModelAdmin):
-    list_display = ["organization", "quarter", "sent_at"]
-    list_filter = ["quarter"]
-    readonly_fields = ["organization", "quarter", "recipients", "sent_at"]
+    list_display = ["organization", "quarter", "status", "queued_at", "sent_at", "attempts"]
+    list_filter = ["quarter", "status"]
+    readonly_fields = [
+        "organization",
+        "quarter",
+        "recipients",
+        "status",
+        "queued_at",
+        "sent_at",
+        "attempts",
+        "last_error",
+    ]
 
     def has_add_permission(self, request):
         return False

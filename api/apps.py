@@ -17,6 +17,8 @@ class ApiConfig(AppConfig):
             {
                 "api_token_created": "Jeton d'API créé",
                 "api_token_revoked": "Jeton d'API révoqué",
+                "partner_report_queued": "Rapport trimestriel mis en file d'envoi",
                 "partner_report_sent": "Rapport trimestriel envoyé au partenaire",
+                "partner_report_failed": "Échec de l'envoi du rapport trimestriel (renvoyé au prochain passage)",
             }
         )

@@ -79,15 +79,22 @@ def bearer_secret(request):
 
 
 def authenticate(request):
-    """The request's token (None when no header); raises ApiError(401) for an unknown or revoked one."""
+    """The request's token (None when no header); raises ApiError(401) for an unknown, revoked or expired one."""
     secret = bearer_secret(request)
     if secret is None:
         return None
     token = ApiToken.objects.for_secret(secret)
     if token is None:
         raise ApiError(401, "jeton_invalide", "Ce jeton n'est pas reconnu.")
-    if not token.is_active:
+    if token.revoked_at is not None:
         raise ApiError(401, "jeton_revoque", "Ce jeton a été révoqué : demandez-en un nouveau à la coordination.")
+    if token.is_expired:
+        raise ApiError(
+            401,
+            "jeton_expire",
+            f"Ce jeton a expiré (il était valable jusqu'au {token.expires_on:%d/%m/%Y}) : demandez-en un nouveau à "
+            "la coordination.",
+        )
     return token
 
 

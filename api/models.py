@@ -2,19 +2,24 @@
 
 A token's secret is shown once, at creation; only its SHA-256 is stored (a leaked database gives no usable token).
 The secret reads `inc_<prefix>_<random>`: the prefix (stored in clear, unique) finds the row, the hash checks it.
+A token works until `expires_on` (included), chosen at creation: a year by default, two at most.
 """
 
 import hashlib
 import re
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 SECRET_PREFIX = "inc"
 PREFIX_RE = re.compile(r"[0-9a-f]{8}")
+TOKEN_DEFAULT_DAYS = 365
+TOKEN_MAX_DAYS = 730
 
 
 class Scope(models.TextChoices):
@@ -34,12 +39,31 @@ def new_secret():
     return secret, prefix, hash_secret(secret)
 
 
+def default_expiry():
+    return timezone.localdate() + timedelta(days=TOKEN_DEFAULT_DAYS)
+
+
+def check_token_expiry(expires_on, today=None):
+    """A new token is valid from today to `TOKEN_MAX_DAYS` days from now at most (ValidationError in French)."""
+    today = today or timezone.localdate()
+    latest = today + timedelta(days=TOKEN_MAX_DAYS)
+    if expires_on < today:
+        raise ValidationError("La date « Valable jusqu'au » ne peut pas être passée.", code="expiry_past")
+    if expires_on > latest:
+        raise ValidationError(
+            f"La date « Valable jusqu'au » ne peut pas dépasser le {latest:%d/%m/%Y} (deux ans au plus).",
+            code="expiry_too_far",
+        )
+
+
 class ApiTokenQuerySet(models.QuerySet):
     def active(self):
-        return self.filter(revoked_at__isnull=True)
+        """Neither revoked nor expired: the tokens that open the API."""
+        return self.filter(revoked_at__isnull=True, expires_on__gte=timezone.localdate())
 
     def for_secret(self, secret):
-        """The token whose secret is `secret` (revoked ones included: the caller says 401 either way), or None."""
+        """The token whose secret is `secret` (revoked and expired ones included: the caller says which 401), or
+        None."""
         parts = (secret or "").split("_", 2)
         if len(parts) != 3 or parts[0] != SECRET_PREFIX or not PREFIX_RE.fullmatch(parts[1]):
             return None
@@ -61,6 +85,9 @@ class ApiToken(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="créé par", on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField("créé le", default=timezone.now, editable=False)
+    expires_on = models.DateField(
+        "valable jusqu'au", default=default_expiry, help_text="Dernier jour où le jeton ouvre l'API."
+    )
     last_used_at = models.DateTimeField("dernière utilisation", null=True, blank=True)
     revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
     revoked_by = models.ForeignKey(
@@ -90,8 +117,12 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.organization})"
 
     @property
+    def is_expired(self):
+        return self.expires_on < timezone.localdate()
+
+    @property
     def is_active(self):
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired
 
     def has_scope(self, scope):
         return self.is_active and scope in (self.scopes or [])
@@ -101,8 +132,27 @@ class ApiToken(models.Model):
         return [labels.get(scope, scope) for scope in self.scopes or []]
 
 
+class PartnerReportQuerySet(models.QuerySet):
+    def settled(self, now):
+        """Reports with nothing to do: sent, or queued recently (the opposite of `PartnerReport.is_due`)."""
+        return self.exclude(
+            Q(status=PartnerReport.Status.FAILED)
+            | Q(status=PartnerReport.Status.QUEUED, queued_at__lte=now - PartnerReport.REQUEUE_AFTER)
+        )
+
+
 class PartnerReport(models.Model):
-    """One quarterly report sent to one partner organisation: what makes `send_partner_reports` idempotent."""
+    """One quarterly report to one partner organisation: queued by `send_partner_reports`, marked sent by the task
+    once the e-mail has left. A failed sending is queued again by the next run; it is never sent twice."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "En file d'envoi"
+        SENT = "sent", "Envoyé"
+        FAILED = "failed", "Échec, renvoyé au prochain passage"
+
+    # A report still queued after this long was lost by the queue: the next run queues it again (the task sends it
+    # only while it is still queued, under a row lock, so a late duplicate sends nothing).
+    REQUEUE_AFTER = timedelta(hours=12)
 
     organization = models.ForeignKey(
         "accounts.Organization", verbose_name="organisation", on_delete=models.CASCADE, related_name="partner_reports"
@@ -111,12 +161,18 @@ class PartnerReport(models.Model):
         "trimestre", max_length=7, help_text="Par exemple 2026-Q3 : l'année et le numéro du trimestre."
     )
     recipients = models.JSONField("destinataires", default=list)
-    sent_at = models.DateTimeField("envoyé le", auto_now_add=True)
+    status = models.CharField("état", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    queued_at = models.DateTimeField("mis en file le", default=timezone.now)
+    sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("tentatives d'envoi", default=0)
+    last_error = models.TextField("dernière erreur", blank=True)
+
+    objects = PartnerReportQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "rapport trimestriel envoyé"
-        verbose_name_plural = "rapports trimestriels envoyés"
-        ordering = ["-sent_at"]
+        verbose_name = "rapport trimestriel"
+        verbose_name_plural = "rapports trimestriels"
+        ordering = ["-queued_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "quarter"],
@@ -128,7 +184,18 @@ class PartnerReport(models.Model):
                 name="api_partner_report_quarter_format",
                 violation_error_message="Le trimestre s'écrit AAAA-Qn, par exemple 2026-Q3.",
             ),
+            models.CheckConstraint(
+                condition=Q(status="sent", sent_at__isnull=False) | (~Q(status="sent") & Q(sent_at__isnull=True)),
+                name="api_partner_report_sent_at_when_sent",
+                violation_error_message="Un rapport a une date d'envoi si, et seulement si, il est envoyé.",
+            ),
         ]
 
     def __str__(self):
         return f"{self.organization} — {self.quarter}"
+
+    def is_due(self, now):
+        """To queue (again): the last sending failed, or the queue lost it."""
+        return self.status == self.Status.FAILED or (
+            self.status == self.Status.QUEUED and self.queued_at <= now - self.REQUEUE_AFTER
+        )

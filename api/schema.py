@@ -53,7 +53,10 @@ PAGE_PARAMETERS = [
 NOT_MODIFIED = {"304": {"description": "Inchangé : l'ETag envoyé dans If-None-Match est toujours valable."}}
 COMMON_ERRORS = {
     "400": _error("Paramètre invalide : le message nomme le paramètre."),
-    "401": _error("Jeton absent (ressource protégée), inconnu ou révoqué."),
+    "401": _error(
+        "Jeton refusé, selon « erreur.code » : jeton_requis (absent, ressource protégée), jeton_invalide (inconnu ou "
+        "en-tête mal formé), jeton_revoque (révoqué), jeton_expire (date « valable jusqu'au » dépassée)."
+    ),
     "403": _error("Le jeton n'a pas le droit demandé."),
     "429": _error("Trop de requêtes : réessayez après le délai de l'en-tête Retry-After."),
 }

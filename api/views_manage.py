@@ -65,6 +65,7 @@ def token_create(request):
                 organization=form.cleaned_data["organization"],
                 name=form.cleaned_data["name"],
                 scopes=form.cleaned_data["scopes"],
+                expires_on=form.cleaned_data["expires_on"],
                 acting_user=request.user,
             )
         except ValidationError as error:

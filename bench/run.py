@@ -368,6 +368,18 @@ def funding_decide():
     return scenario()
 
 
+def people_duplicates():
+    from bench.scenarios_people import duplicates_scenario as scenario
+
+    return scenario()
+
+
+def volumes_pilotage():
+    from bench.scenarios_volumes import volumes_scenario as scenario
+
+    return scenario()
+
+
 def dashboards_coordinator():
     from bench.scenarios_dashboards import coordinator_scenario as scenario
 
@@ -403,6 +415,7 @@ SCENARIOS = {
     "referrals_create": referrals_create,
     "referrals_inbox": referrals_inbox,
     "referrals_coordination": referrals_coordination,
+    "people_duplicates": people_duplicates,
     "devices_stock": devices_stock,
     "devices_queue": devices_queue,
     "events_calendar": events_calendar,
@@ -412,6 +425,7 @@ SCENARIOS = {
     "funding_ledger": funding_ledger,
     "funding_decide": funding_decide,
     "api_places_list": api_places_list,
+    "volumes_pilotage": volumes_pilotage,
     "dashboards_coordinator": dashboards_coordinator,
     "dashboards_export": dashboards_export,
     "dashboards_yearly_report": dashboards_yearly_report,

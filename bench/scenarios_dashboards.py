@@ -1,5 +1,6 @@
-"""Pilotage benchmarks, on whatever the other scenarios left in the bench database (30,000 places, 10,000+
-referrals, 1,000,000 passes when they ran before). Registered lazily in bench/run.py:
+"""Pilotage benchmarks, on whatever the other scenarios left in the bench database: after `places_io` and
+`volumes_pilotage` (bench/scenarios_volumes.py), the issue's volumes — 30,000 places, 200,000 referrals, 100,000
+event registrations, 50,000 devices (about 20,000 delivered), 1,000,000 passes. Registered lazily in bench/run.py:
 
 - `dashboards_coordinator` — the coordinator's dashboard for the current year, whole département, as the
   coordinator's browser asks it (test client, OTP-verified session): p50/p95 with the figures computed at each
@@ -114,7 +115,19 @@ def coordinator_scenario(requests=REQUESTS):
     result.update({f"cached_{key}": value for key, value in _summary(cached).items()})
     result.update({f"coverage_{key}": value for key, value in _summary(coverage).items()})
     result.update(_section_timings())
+    result["refresh_command_s"] = _timed_refresh()
     return result
+
+
+def _timed_refresh():
+    """Seconds of `refresh_dashboards --wet-run` (the département and every partner, computed ahead)."""
+    import io
+
+    from django.core.management import call_command
+
+    started = time.perf_counter()
+    call_command("refresh_dashboards", "--wet-run", stdout=io.StringIO())
+    return round(time.perf_counter() - started, 2)
 
 
 def export_scenario():

@@ -136,7 +136,7 @@ def ifn_versions():
     )
 
 
-def _data_stamp():
+def data_stamp():
     """Changes whenever the published places or the IFN scores change: part of the cache key."""
     from places.models import Place
 
@@ -151,7 +151,7 @@ def coverage(*, version=None, variant=IFNScore.Variant.ALL_AGES, use_cache=True)
     if version is None:
         versions = [v for v, var, _scale in ifn_versions() if var == variant]
         version = versions[0] if versions else None
-    stamp = f"{settings.PLATFORM_DEPARTEMENT}:{version}:{variant}:{_data_stamp()}"
+    stamp = f"{settings.PLATFORM_DEPARTEMENT}:{version}:{variant}:{data_stamp()}"
     key = "dashboards:coverage:" + hashlib.sha256(stamp.encode()).hexdigest()
     if use_cache:
         cached = cache.get(key)

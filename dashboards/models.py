@@ -2,20 +2,47 @@
 La MedNum's published file. Everything else the dashboards show is computed from the other modules."""
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+SHARE_LINK_DEFAULT_DAYS = 90
+SHARE_LINK_MAX_DAYS = 365
 
 
 def new_token():
     return secrets.token_urlsafe(32)
 
 
+def default_expiry():
+    return timezone.localdate() + timedelta(days=SHARE_LINK_DEFAULT_DAYS)
+
+
+def check_share_link_expiry(expires_on, today=None):
+    """A new link is valid from today to `SHARE_LINK_MAX_DAYS` days from now at most (ValidationError in French)."""
+    today = today or timezone.localdate()
+    latest = today + timedelta(days=SHARE_LINK_MAX_DAYS)
+    if expires_on < today:
+        raise ValidationError("La date « Valable jusqu'au » ne peut pas être passée.", code="expiry_past")
+    if expires_on > latest:
+        raise ValidationError(
+            f"La date « Valable jusqu'au » ne peut pas dépasser le {latest:%d/%m/%Y} "
+            f"({SHARE_LINK_MAX_DAYS} jours au plus).",
+            code="expiry_too_far",
+        )
+
+
 class ShareLinkQuerySet(models.QuerySet):
-    def active(self):
+    def not_revoked(self):
         return self.filter(revoked_at__isnull=True)
+
+    def active(self):
+        """Neither revoked nor expired: the links whose address shows the dashboard."""
+        return self.not_revoked().filter(expires_on__gte=timezone.localdate())
 
     def visible_to(self, user):
         """Coordinators see every link; others the links of the organisations they hold a role in."""
@@ -31,7 +58,8 @@ class ShareLinkQuerySet(models.QuerySet):
 
 class ShareLink(models.Model):
     """A read-only link to a dashboard (its filters frozen), for people without an account. Anyone holding the
-    address sees the figures, small counts masked; a revoked link answers 404."""
+    address sees the figures, small counts masked, until `expires_on` (included); then it answers 410. A revoked
+    link answers 404."""
 
     token = models.CharField("jeton", max_length=64, unique=True, default=new_token, editable=False)
     label = models.CharField("nom du lien", max_length=120)
@@ -49,6 +77,9 @@ class ShareLink(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="créé par", on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField("créé le", default=timezone.now)
+    expires_on = models.DateField(
+        "valable jusqu'au", default=default_expiry, help_text="Dernier jour où l'adresse montre le tableau de bord."
+    )
     revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -77,8 +108,12 @@ class ShareLink(models.Model):
         return self.label
 
     @property
+    def is_expired(self):
+        return self.expires_on < timezone.localdate()
+
+    @property
     def is_active(self):
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired
 
 
 class IFNScore(models.Model):

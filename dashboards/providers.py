@@ -6,7 +6,8 @@ query groups or counts, none returns a row about a person."""
 import statistics
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db import connections
+from django.db.models import Aggregate, Count, Max, Min, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -62,6 +63,27 @@ def monthly_points(scope, counts):
 
 def share(part, whole):
     return round(100 * part / whole) if whole else None
+
+
+def _rows_by_name(counts, named, field):
+    """Table rows `[name, *counts]` from `counts` ({pk or None: [numbers]}) and the queryset `named` of their
+    objects: one row per name (homonyms added up, None for the None key), largest first number first, then by
+    name in the database's order (its collation; None where the database puts NULL), as an `ORDER BY -n, name`
+    on a join would give them."""
+    rows = {}
+    for pk, name in named.order_by(field).values_list("pk", field):
+        if pk in counts:
+            row = rows.setdefault(name, [name, *[0] * len(counts[pk])])
+            for index, value in enumerate(counts[pk], start=1):
+                row[index] += value
+    rows = list(rows.values())
+    if None in counts:
+        none_row = [None, *counts[None]]
+        if connections[named.db].features.nulls_order_largest:
+            rows.append(none_row)
+        else:
+            rows.insert(0, none_row)
+    return sorted(rows, key=lambda row: -row[1])  # stable: equal counts keep the order of names
 
 
 # Places ----------------------------------------------------------------------------------------------------------
@@ -151,6 +173,7 @@ def people_figures(scope):
     """The people reached: person records (merged duplicates left out; erased ones still counted, as the people
     module keeps them for the statistics), new on the period, by commune and by age band. For an organisation:
     the people it is involved with (it created the record, oriented or accompanied them)."""
+    from geo.models import Commune
     from people.models import Involvement, Person
 
     start, end = period_bounds(scope)
@@ -163,18 +186,34 @@ def people_figures(scope):
         new_filter = Q(created_at__gte=start, created_at__lt=end)
     if scope.communes is not None:
         people = people.filter(commune_id__in=scope.communes)
-    totals = people.aggregate(total=Count("pk"), new=Count("pk", filter=new_filter))
-    new_people = people.filter(new_filter)
-    by_commune = list(
-        new_people.order_by().values("commune__name").annotate(n=Count("pk")).order_by("-n", "commune__name")
-    )
     year = scope.end.year
-    bands = new_people.aggregate(
-        unknown=Count("pk", filter=Q(birth_year__isnull=True)),
+    # One grouped query by commune: the people followed, the new ones and the new ones by age band.
+    band_filters = {
+        "unknown": Q(birth_year__isnull=True),
         **{
-            f"band{index}": Count("pk", filter=Q(birth_year__lte=year - low, birth_year__gt=year - high))
+            f"band{index}": Q(birth_year__lte=year - low, birth_year__gt=year - high)
             for index, (low, high, _label) in enumerate(AGE_BANDS)
         },
+    }
+    rows = (
+        people.order_by()
+        .values("commune_id")
+        .annotate(
+            total=Count("pk"),
+            new=Count("pk", filter=new_filter),
+            **{key: Count("pk", filter=new_filter & condition) for key, condition in band_filters.items()},
+        )
+    )
+    totals, bands, new_by_commune = {"total": 0, "new": 0}, dict.fromkeys(band_filters, 0), {}
+    for row in rows:
+        totals["total"] += row["total"]
+        totals["new"] += row["new"]
+        for key in bands:
+            bands[key] += row[key]
+        if row["new"]:
+            new_by_commune[row["commune_id"]] = [row["new"]]
+    by_commune = _rows_by_name(
+        new_by_commune, Commune.objects.filter(pk__in=[pk for pk in new_by_commune if pk is not None]), "name"
     )
     age_points = [(label, bands[f"band{index}"]) for index, (_low, _high, label) in enumerate(AGE_BANDS)]
     age_points.append(("Âge non renseigné", bands["unknown"]))
@@ -191,7 +230,7 @@ def people_figures(scope):
                 "by_commune",
                 "Nouvelles personnes par commune",
                 ["Commune", "Personnes"],
-                [[row["commune__name"] or "Commune non renseignée", row["n"]] for row in by_commune],
+                [[name or "Commune non renseignée", n] for name, n in by_commune],
                 count_columns=(1,),
             )
         ],
@@ -203,6 +242,7 @@ def people_figures(scope):
 
 
 def referrals_figures(scope):
+    from accounts.models import Organization
     from referrals.models import Referral
 
     S = Referral.Status
@@ -214,18 +254,10 @@ def referrals_figures(scope):
         )
     if scope.communes is not None:
         referrals = referrals.filter(person__commune_id__in=scope.communes)
-    accepted_statuses = [S.ACCEPTED, S.IN_PROGRESS, S.CLOSED, S.TRANSFERRED]
-    totals = referrals.aggregate(
-        sent=Count("pk"),
-        accepted=Count("pk", filter=Q(status__in=accepted_statuses)),
-        closed=Count("pk", filter=Q(status=S.CLOSED)),
-        declined=Count("pk", filter=Q(status=S.DECLINED)),
-        expired=Count("pk", filter=Q(status=S.EXPIRED)),
-        open=Count("pk", filter=Q(status__in=Referral.OPEN_STATUSES)),
-        people=Count("person", distinct=True),
-        answered=Count("pk", filter=Q(answered_at__isnull=False)),
-        sessions=Sum("sessions_count", filter=Q(status=S.CLOSED)),
-    )
+    accepted_statuses = {S.ACCEPTED, S.IN_PROGRESS, S.CLOSED, S.TRANSFERRED}
+    # Two grouped queries give every count, added up here: by month, and by status × autonomy × prescriber (a few
+    # hundred groups; grouped together with the month, they would be sorted rather than hashed). With
+    # `referrals_dashboard_idx`, PostgreSQL reads the index only.
     by_month = dict(
         referrals.order_by()
         .annotate(month=TruncMonth("sent_at"))
@@ -233,32 +265,48 @@ def referrals_figures(scope):
         .annotate(n=Count("pk"))
         .values_list("month", "n")
     )
-    by_status = dict(referrals.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n"))
-    by_autonomy = dict(
-        referrals.filter(status=S.CLOSED)
-        .order_by()
-        .values("autonomy")
-        .annotate(n=Count("pk"))
-        .values_list("autonomy", "n")
+    groups = (
+        referrals.order_by()
+        .values("status", "autonomy", "prescriber_organization_id")
+        .annotate(
+            n=Count("pk"),
+            answered=Count("pk", filter=Q(answered_at__isnull=False)),
+            sessions=Sum("sessions_count"),
+        )
     )
+    keys = ("sent", "accepted", "closed", "declined", "expired", "open", "answered")
+    totals, sessions = dict.fromkeys(keys, 0), 0
+    by_status, by_autonomy, by_prescriber = {}, {}, {}
+    for row in groups:
+        n, status = row["n"], row["status"]
+        accepted, closed = n if status in accepted_statuses else 0, n if status == S.CLOSED else 0
+        totals["sent"] += n
+        totals["accepted"] += accepted
+        totals["closed"] += closed
+        totals["declined"] += n if status == S.DECLINED else 0
+        totals["expired"] += n if status == S.EXPIRED else 0
+        totals["open"] += n if status in Referral.OPEN_STATUSES else 0
+        totals["answered"] += row["answered"]
+        by_status[status] = by_status.get(status, 0) + n
+        if status == S.CLOSED:
+            sessions += row["sessions"] or 0
+            by_autonomy[row["autonomy"]] = by_autonomy.get(row["autonomy"], 0) + n
+        counts = by_prescriber.setdefault(row["prescriber_organization_id"], [0, 0, 0])
+        counts[0] += n
+        counts[1] += accepted
+        counts[2] += closed
+    people = referrals.aggregate(people=Count("person", distinct=True))["people"]
     autonomy_rows = [[label, by_autonomy.get(value, 0)] for value, label in Referral.Autonomy.choices]
     autonomy_rows.append(["Non renseignée", by_autonomy.get("", 0)])
-    by_prescriber = list(
-        referrals.order_by()
-        .values("prescriber_organization__name")
-        .annotate(
-            sent=Count("pk"),
-            accepted=Count("pk", filter=Q(status__in=accepted_statuses)),
-            closed=Count("pk", filter=Q(status=S.CLOSED)),
-        )
-        .order_by("-sent", "prescriber_organization__name")
+    prescriber_rows = _rows_by_name(
+        by_prescriber, Organization.objects.filter(pk__in=[pk for pk in by_prescriber if pk is not None]), "name"
     )
     return Section(
         key="referrals",
         title="Orientations et résultats",
         figures=[
             Figure("sent", "Orientations envoyées", totals["sent"]),
-            Figure("people", "Personnes orientées", totals["people"]),
+            Figure("people", "Personnes orientées", people),
             Figure("accepted", "Acceptées par un lieu", totals["accepted"]),
             Figure(
                 "acceptance",
@@ -300,19 +348,11 @@ def referrals_figures(scope):
                 "by_prescriber",
                 "Orientations par organisation prescriptrice",
                 ["Organisation", "Envoyées", "Acceptées", "Terminées"],
-                [
-                    [
-                        row["prescriber_organization__name"] or "Demande de rappel (site public)",
-                        row["sent"],
-                        row["accepted"],
-                        row["closed"],
-                    ]
-                    for row in by_prescriber
-                ],
+                [[name or "Demande de rappel (site public)", *counts] for name, *counts in prescriber_rows],
                 count_columns=(1, 2, 3),
             ),
         ],
-        notes=[f"Orientations envoyées sur la période ; {totals['sessions'] or 0} séances déclarées à la clôture."],
+        notes=[f"Orientations envoyées sur la période ; {sessions} séances déclarées à la clôture."],
     )
 
 
@@ -385,51 +425,68 @@ def diagnostics_figures(scope):
 # Pass Numérique --------------------------------------------------------------------------------------------------
 
 
+class _MiddleValue(Aggregate):
+    """PostgreSQL's `percentile_disc(0.5)`: the middle value, or the lower of the two middle ones for an even
+    count (`upper=True`: the upper one). Their mean is the median, computed as `statistics.median` does."""
+
+    function = "PERCENTILE_DISC"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s%(direction)s)"
+
+    def __init__(self, expression, *, upper=False):
+        super().__init__(expression, direction=" DESC" if upper else "")
+
+
 def _book_usage(books):
-    """One grouped query on the passes of these books, one row per book: (organisation id, hand-out, holder,
-    passes, used, expired, first use). Returns the rows per organisation, the totals, the median delay (days)
-    before the first use with the number of books it is computed on, and the number of people who used at least
-    one pass."""
+    """Two grouped queries on the passes of these books: per organisation (books handed out, started, fully used,
+    with an expired pass; passes used) and, per started book, its holder and the delay from the hand-out to the
+    first use. Returns the rows per organisation, the totals, the median delay (days) with the number of books it
+    is computed on, and the number of people who used at least one pass. A book counts once it has passes."""
     from accounts.models import Organization
     from vouchers.models import Pass
 
     P = Pass.Status
+    passes = Pass.objects.filter(book__in=books.order_by().values("pk")).order_by()
     rows = (
-        Pass.objects.filter(book__in=books.order_by().values("pk"))
-        .order_by()
-        .values("book_id")
+        passes.values("book__organization_id")
         .annotate(
-            organization=Max("book__organization_id"),
-            handed_at=Max("book__handed_at"),
-            holder=Max("book__handed_to_id"),
-            passes=Count("pk"),
-            used=Count("pk", filter=Q(status=P.REDEEMED)),
-            lapsed=Count("pk", filter=Q(status=P.EXPIRED)),
-            first_use=Min("redeemed_at", filter=Q(status=P.REDEEMED)),
+            handed_out=Count("book_id", distinct=True),
+            started=Count("book_id", distinct=True, filter=Q(status=P.REDEEMED)),
+            not_fully_used=Count("book_id", distinct=True, filter=~Q(status=P.REDEEMED)),
+            expired=Count("book_id", distinct=True, filter=Q(status=P.EXPIRED)),
+            passes_used=Count("pk", filter=Q(status=P.REDEEMED)),
         )
-        .values_list("organization", "handed_at", "holder", "passes", "used", "lapsed", "first_use")
+        .order_by("book__organization_id")
     )
     keys = ("handed_out", "started", "fully_used", "expired", "passes_used")
-    per_organization, delays, holders = {}, [], set()
-    for organization, handed_at, holder, passes, used, lapsed, first_use in rows.iterator(chunk_size=5000):
-        group = per_organization.setdefault(organization, dict.fromkeys(keys, 0))
-        group["handed_out"] += 1
-        group["started"] += used > 0
-        group["fully_used"] += used == passes
-        group["expired"] += lapsed > 0
-        group["passes_used"] += used
-        if used:
-            holders.add(holder)
-            if handed_at and first_use:
-                delays.append((first_use - handed_at).total_seconds() / 86400)
+    per_organization = {
+        row["book__organization_id"]: {**row, "fully_used": row["handed_out"] - row["not_fully_used"]} for row in rows
+    }
+    started = (
+        passes.filter(status=P.REDEEMED)
+        .values("book_id")
+        .annotate(holder=Max("book__handed_to_id"), delay=Min("redeemed_at") - Max("book__handed_at"))
+    )
+    # The median delay: from its two middle values on PostgreSQL; SQLite has no percentile, the delays come here.
+    postgresql = connections[started.db].vendor == "postgresql"
+    middle = {"low": _MiddleValue("delay"), "high": _MiddleValue("delay", upper=True)} if postgresql else {}
+    usage = started.aggregate(people=Count("holder", distinct=True), delays=Count("delay"), **middle)
+    if not usage["delays"]:
+        delays = []
+    elif postgresql:
+        delays = [usage["low"], usage["high"]]
+    else:
+        delays = [delay for delay in started.values_list("delay", flat=True) if delay is not None]
+    median = round(statistics.median(delay.total_seconds() / 86400 for delay in delays), 1) if delays else None
     names = dict(Organization.objects.filter(pk__in=[pk for pk in per_organization if pk]).values_list("pk", "name"))
     by_organization = sorted(
-        ({"name": names.get(pk) or "Sans organisation", **group} for pk, group in per_organization.items()),
+        (
+            {"name": names.get(pk) or "Sans organisation", **{key: group[key] for key in keys}}
+            for pk, group in per_organization.items()
+        ),
         key=lambda row: row["name"],
     )
     totals = {key: sum(group[key] for group in per_organization.values()) for key in keys}
-    median = round(statistics.median(delays), 1) if delays else None
-    return by_organization, totals, (median, len(delays)), len(holders)
+    return by_organization, totals, (median, usage["delays"]), usage["people"]
 
 
 def vouchers_figures(scope):

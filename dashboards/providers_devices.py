@@ -13,7 +13,8 @@ Aggregates only: people are counted, never named; delivered devices and people e
 import statistics
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db import connection
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from dashboards.providers import monthly_points, period_bounds
@@ -22,10 +23,46 @@ from dashboards.registry import DAYS, NUMBER, Figure, Section, Series, Table
 TOP = 50
 
 
-def _median_days(pairs):
-    """(median in days, number of deliveries it is computed on): the median of a handful of delays is masked."""
-    values = [(end - start).total_seconds() / 86400 for start, end in pairs if start and end]
-    return (round(statistics.median(values), 1) if values else None), len(values)
+def _median_days(deliveries, start, count):
+    """(median in days, number of deliveries it is computed on) of the delays from `start` (a field path) to the
+    delivery: the median of a handful of delays is masked. Only the one or two middle delays are read from the
+    database (`count` is the number of deliveries), then taken as `statistics.median` takes them."""
+    if not count:
+        return None, 0
+    delays = (
+        deliveries.annotate(delay=F("delivered_at") - F(start))
+        .order_by("delay")
+        .values_list("delay", flat=True)[(count - 1) // 2 : count // 2 + 1]
+    )
+    values = [delay.total_seconds() / 86400 for delay in delays]
+    return round(statistics.median(values), 1), count
+
+
+def _people_by_commune(deliveries):
+    """(deliveries, people equipped, [(commune name, people equipped)] by name, most first then by name as the
+    database sorts them). One query grouped on the person's commune code: a person lives in one commune, so the
+    people of the communes (and of two communes of the same name) add up to the people equipped."""
+    from geo.models import Commune
+
+    counts, delivered = {}, 0
+    for commune_id, n, people in (
+        deliveries.order_by()
+        .values_list("request__person__commune_id")
+        .annotate(n=Count("pk"), people=Count("request__person", distinct=True))
+    ):
+        counts[commune_id] = people
+        delivered += n
+    names, rank = {None: None}, {}
+    for pk, name in Commune.objects.filter(pk__in=set(counts) - {None}).order_by("name").values_list("pk", "name"):
+        names[pk] = name
+        rank.setdefault(name, len(rank))
+    by_name = {}
+    for commune_id, n in counts.items():
+        by_name[names[commune_id]] = by_name.get(names[commune_id], 0) + n
+    # No commune: last on PostgreSQL (NULLS LAST), first on SQLite, as ORDER BY name put it.
+    rank[None] = len(rank) if connection.features.nulls_order_largest else -1
+    by_commune = sorted(by_name.items(), key=lambda item: (-item[1], rank[item[0]]))[:TOP]
+    return delivered, sum(counts.values()), by_commune
 
 
 def devices_figures(scope):
@@ -42,7 +79,8 @@ def devices_figures(scope):
         )
     if scope.communes is not None:
         deliveries = deliveries.filter(request__person__commune_id__in=scope.communes)
-    totals = deliveries.aggregate(delivered=Count("pk"), people=Count("request__person", distinct=True))
+    delivered, people, by_commune = _people_by_commune(deliveries)
+    totals = {"delivered": delivered, "people": people}
 
     stock = None
     if scope.communes is None:
@@ -61,19 +99,22 @@ def devices_figures(scope):
             "hours": hours.aggregate(total=Sum("hours"))["total"] or Decimal(0),
         }
 
-    by_commune = list(
-        deliveries.order_by()
-        .values_list("request__person__commune__name")
-        .annotate(n=Count("request__person", distinct=True))
-        .order_by("-n", "request__person__commune__name")[:TOP]
-    )
     by_prescriber = list(
         deliveries.order_by()
         .values_list("request__organization__name")
         .annotate(n=Count("request__person", distinct=True))
         .order_by("-n", "request__organization__name")[:TOP]
     )
-    by_kind = dict(deliveries.order_by().values_list("device__kind").annotate(n=Count("pk")))
+    by_kind, by_month = {}, {}  # one query for both: deliveries by kind and month
+    for kind, month, n in (
+        deliveries.order_by()
+        .annotate(month=TruncMonth("delivered_at"))
+        .values("device__kind", "month")
+        .annotate(n=Count("pk"))
+        .values_list("device__kind", "month", "n")
+    ):
+        by_kind[kind] = by_kind.get(kind, 0) + n
+        by_month[month] = by_month.get(month, 0) + n
     factors = dict(CO2Factor.objects.values_list("kind", "kg_co2e"))
     co2_rows = []
     for kind, label in Kind.choices:
@@ -81,18 +122,8 @@ def devices_figures(scope):
             factor = factors.get(kind, Decimal(0))
             co2_rows.append([label, by_kind[kind], float(factor), float(factor * by_kind[kind])])
     co2_total = round(sum(row[3] for row in co2_rows), 1)
-    by_month = dict(
-        deliveries.order_by()
-        .annotate(month=TruncMonth("delivered_at"))
-        .values("month")
-        .annotate(n=Count("pk"))
-        .values_list("month", "n")
-    )
-    dates = list(deliveries.values_list("device__received_at", "request__created_at", "delivered_at"))
-    in_workshop, in_workshop_base = _median_days(
-        (received_at, delivered_at) for received_at, _r, delivered_at in dates
-    )
-    waiting, waiting_base = _median_days((requested_at, delivered_at) for _d, requested_at, delivered_at in dates)
+    in_workshop, in_workshop_base = _median_days(deliveries, "device__received_at", totals["delivered"])
+    waiting, waiting_base = _median_days(deliveries, "request__created_at", totals["delivered"])
 
     not_territorial = "Non ventilé par commune : voir le tableau de bord du département."
     figures = [

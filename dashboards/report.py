@@ -1,6 +1,7 @@
 """The yearly report (bilan) of the département: every section of the figures registry for the calendar year,
-whole département, plus the coverage of the territory. Built from the data at the time it is asked for; HTML for
-the screen and PDF (reportlab) for the forum. A module that registers a provider appears here with no change."""
+whole département, plus the coverage of the territory. Built from the data at the time it is asked for, then kept
+in the pilotage's cache (a few minutes for the running year, a day for a closed one); HTML for the screen and PDF
+(reportlab) for the forum. A module that registers a provider appears here with no change."""
 
 import io
 from dataclasses import dataclass
@@ -9,9 +10,12 @@ from datetime import date
 from django.conf import settings
 from django.utils import timezone
 
-from dashboards import registry
-from dashboards.coverage import class_counts, coverage
+from dashboards import caching, registry
+from dashboards.coverage import class_counts, coverage, data_stamp
 from dashboards.registry import Scope, Table
+
+RUNNING_YEAR_SECONDS = 300  # the figures of the running year move every day: as long as the dashboards keep theirs
+CLOSED_YEAR_SECONDS = 24 * 3600
 
 
 @dataclass
@@ -74,6 +78,16 @@ def build_report(year):
         ifn_version=covered["version"],
         built_at=timezone.now(),
     )
+
+
+def cached_report(year, today=None):
+    """`build_report(year)`, kept `RUNNING_YEAR_SECONDS` for the running year and `CLOSED_YEAR_SECONDS` for a past
+    one. The key: the département, the year's scope (the running year ends today, so it changes every day) and the
+    data stamp of the coverage (published places, IFN scores)."""
+    today = today or timezone.localdate()
+    stamp = f"{settings.PLATFORM_DEPARTEMENT}:{year_scope(year, today).cache_key}:{data_stamp()}"
+    seconds = RUNNING_YEAR_SECONDS if year >= today.year else CLOSED_YEAR_SECONDS
+    return caching.cached("report", stamp, lambda: build_report(year), seconds)
 
 
 def coverage_table(report):

@@ -4,14 +4,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.history import record
-from dashboards.models import IFNScore, ShareLink
+from dashboards.models import IFNScore, ShareLink, check_share_link_expiry, default_expiry
 from geo.models import Commune
 
 
 @transaction.atomic
-def create_share_link(*, label, organization, filters, acting_user):
-    link = ShareLink.objects.create(label=label, organization=organization, filters=filters, created_by=acting_user)
-    record(link, "dashboards.share_created", acting_user=acting_user, changes={"filters": filters})
+def create_share_link(*, label, organization, filters, acting_user, expires_on=None):
+    """A new link, valid until `expires_on` (default: `SHARE_LINK_DEFAULT_DAYS` from today; at most
+    `SHARE_LINK_MAX_DAYS`, otherwise ValidationError)."""
+    expires_on = expires_on or default_expiry()
+    check_share_link_expiry(expires_on)
+    link = ShareLink.objects.create(
+        label=label, organization=organization, filters=filters, expires_on=expires_on, created_by=acting_user
+    )
+    changes = {"filters": filters, "expires_on": expires_on.isoformat()}
+    record(link, "dashboards.share_created", acting_user=acting_user, changes=changes)
     return link
 
 

@@ -1,15 +1,14 @@
 """Pilotage pages. Every dashboard is a GET form of filters over one scope (period, territory, organisation);
 the figures come from the registry (`dashboards.registry`), masked for partner viewers and shared links. Rules:
 a page the user may not open answers 403; an organisation outside the user's answers 404; a revoked or unknown
-share link answers 404."""
+share link answers 404, an expired one 410."""
 
-import hashlib
+import functools
 from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,27 +19,15 @@ from django.views.decorators.http import require_POST
 from accounts.models import Organization
 from accounts.permissions import sees_whole_departement
 from core.pagination import paginate
-from dashboards import charts, exports, maps, permissions, registry, services
+from dashboards import caching, charts, exports, maps, permissions, registry, services
 from dashboards.coverage import SORTS, class_counts, coverage, epci_choices, ifn_versions, sorted_rows
 from dashboards.forms import FilterForm, ShareLinkForm, default_period, scope_from_frozen
 from dashboards.masking import mask_sections
 from dashboards.models import IFNScore, ShareLink
-from dashboards.report import build_report, coverage_table, report_pdf
+from dashboards.report import cached_report, coverage_table, report_pdf
 
-CACHE_SECONDS = 300
 PAGE_ROWS = 50  # rows of a table shown on the page; the exports hold them all
 FILTER_FIELDS = ("start", "end", "commune", "epci", "module", "organisation")
-
-
-def cached_sections(scope, modules):
-    """The registry's sections for this scope, kept `CACHE_SECONDS` (the dashboards say so)."""
-    stamp = f"{scope.cache_key}:{','.join(modules or ['*'])}"
-    key = "dashboards:sections:" + hashlib.sha256(stamp.encode()).hexdigest()
-    sections = cache.get(key)
-    if sections is None:
-        sections = registry.collect(scope, modules)
-        cache.set(key, sections, CACHE_SECONDS)
-    return sections
 
 
 def _breadcrumbs():
@@ -89,7 +76,7 @@ class Dashboard:
         self.modules = self.form_for_scope.modules()
 
     def sections(self):
-        sections = cached_sections(self.scope, self.modules)
+        sections, self.computed_at = caching.cached_sections(self.scope, self.modules)
         return mask_sections(sections) if self.masked else sections
 
     @property
@@ -233,14 +220,25 @@ def share_create(request):
         raise PermissionDenied
     form = ShareLinkForm(request.POST)
     if not form.is_valid() or board.errors:
-        messages.error(request, "Donnez un nom au lien (et des filtres valides) pour le créer.")
+        errors = [error for field_errors in form.errors.values() for error in field_errors]
+        if board.errors:
+            errors.append("Corrigez les filtres du tableau de bord.")
+        messages.error(request, f"Le lien n'est pas créé. {' '.join(errors)}")
         return redirect(f"{reverse('dashboards:dashboard')}?{_export_query(request).urlencode()}")
     filters = board.form_for_scope.frozen()
     filters["masked"] = True
     link = services.create_share_link(
-        label=form.cleaned_data["label"], organization=board.organization, filters=filters, acting_user=request.user
+        label=form.cleaned_data["label"],
+        organization=board.organization,
+        filters=filters,
+        expires_on=form.cleaned_data["expires_on"],
+        acting_user=request.user,
     )
-    messages.success(request, f"Le lien « {link.label} » est créé. Copiez son adresse ci-dessous.")
+    messages.success(
+        request,
+        f"Le lien « {link.label} » est créé, valable jusqu'au {link.expires_on:%d/%m/%Y}. "
+        "Copiez son adresse ci-dessous.",
+    )
     return redirect("dashboards:share_links")
 
 
@@ -257,18 +255,34 @@ def share_revoke(request, pk):
 def _shared_sections(link):
     scope = scope_from_frozen(link.filters, link.organization)
     module = link.filters.get("module")
-    return mask_sections(cached_sections(scope, [module] if module else None)), scope
+    sections, _computed_at = caching.cached_sections(scope, [module] if module else None)
+    return mask_sections(sections), scope
 
 
-def _active_link(token):
-    return get_object_or_404(ShareLink.objects.active().select_related("organization"), token=token)
+def _no_index(response):
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
-@login_not_required
-def shared(request, token):
-    link = _active_link(token)
+def shared_link_view(view):
+    """A public page of a share link: `view(request, link)` while the link is active; an unknown or revoked token
+    answers 404, an expired link 410 (a plain page saying so)."""
+
+    @functools.wraps(view)
+    def wrapper(request, token):
+        link = get_object_or_404(ShareLink.objects.not_revoked().select_related("organization"), token=token)
+        if link.is_expired:
+            return _no_index(render(request, "dashboards/share_expired.html", {"link": link}, status=410))
+        return view(request, link)
+
+    return login_not_required(wrapper)
+
+
+@shared_link_view
+def shared(request, link):
     sections, scope = _shared_sections(link)
-    kwargs = {"token": token}
+    kwargs = {"token": link.token}
     context = {
         "link": link,
         "scope": scope,
@@ -277,23 +291,18 @@ def shared(request, token):
         ),
         "xlsx_all_url": reverse("dashboards:shared_xlsx", kwargs=kwargs),
     }
-    response = render(request, "dashboards/shared.html", context)
-    response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    return _no_index(render(request, "dashboards/shared.html", context))
 
 
-@login_not_required
-def shared_csv(request, token):
-    link = _active_link(token)
+@shared_link_view
+def shared_csv(request, link):
     sections, _scope = _shared_sections(link)
     table = _table_or_404(sections, request.GET.get("table", ""))
     return exports.csv_response(exports.filename("tableau-de-bord-partage", "csv"), table.headings, table.rows)
 
 
-@login_not_required
-def shared_xlsx(request, token):
-    link = _active_link(token)
+@shared_link_view
+def shared_xlsx(request, link):
     sections, _scope = _shared_sections(link)
     key = request.GET.get("table")
     if key:
@@ -390,7 +399,7 @@ def _report_year(request, year):
         raise PermissionDenied
     if not 2000 <= year <= timezone.localdate().year:
         raise Http404("Année sans bilan.")
-    return build_report(year)
+    return cached_report(year)
 
 
 def report_index(request):

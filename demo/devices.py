@@ -12,7 +12,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import Organization, User
-from demo.referrals import PERSONS, demo_clock
+from demo.clock import demo_clock
+from demo.referrals import PERSONS
 from devices import services
 from devices.models import Device, DeviceRequest, Donation, Erasure, Kind, Status
 from people.models import Person

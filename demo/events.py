@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.models import User
-from demo.referrals import demo_clock
+from demo.clock import demo_clock
 from events import attendance, services, surveys
 from events.models import Audience, Event, Registration, Series
 from places.models import Place

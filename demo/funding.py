@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import Organization, User
-from demo.referrals import demo_clock
+from demo.clock import demo_clock
 from funding import services
 from funding.models import ApplicationDocument, Call, Contribution, Indicator, Payment, Review
 

@@ -1,16 +1,15 @@
 """Demo referrals: the demo prescriber (a CCAS) sends thirteen fictional persons to the places run by the demo
 mediator's organisation (a médiathèque), one in every status, plus two « au réseau » (one still to dispatch, one
 dispatched by the coordination). Everything goes through `referrals.services`, so each referral has its transitions
-and history rows with the demo users as actors. Each step runs on a demo clock set some days back, so that response
-times and « sans réponse depuis » look like a month of real work."""
+and history rows with the demo users as actors. Each step runs on a demo clock set some days back (`demo.clock`),
+so that response times and « sans réponse depuis » look like a month of real work."""
 
-import contextlib
 from datetime import timedelta
-from unittest import mock
 
 from django.utils import timezone
 
 from accounts.models import User
+from demo.clock import demo_clock
 from people.models import Consent
 from people.services import create_person
 from places.models import Place
@@ -36,13 +35,6 @@ PERSONS = [
     ("Paulette", "Sabatier", "+33639980112", ["illiteracy"]),
     ("Yannick", "Ferrand", "+33639980113", []),
 ]
-
-
-@contextlib.contextmanager
-def demo_clock(moment):
-    """Every `timezone.now()` (services, auto_now fields) answers `moment`. Demo seeding only."""
-    with mock.patch("django.utils.timezone.now", return_value=moment):
-        yield
 
 
 def create_referrals(*, prescriber_email="prescripteur@demo.test", mediator_email="mediation@demo.test"):

@@ -11,7 +11,8 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from accounts.models import Organization, User
-from demo.referrals import PERSONS, demo_clock
+from demo.clock import demo_clock
+from demo.referrals import PERSONS
 from people.models import Person
 from places.models import Place
 from places.services import update_place

@@ -37,6 +37,7 @@ class DevicesConfig(AppConfig):
             {
                 "device_donation_created": "Don d'appareils enregistré",
                 "device_received": "Appareil reçu",
+                "device_updated": "Caractéristiques de l'appareil modifiées",
                 "device_erased": "Données de l'appareil effacées (preuve enregistrée)",
                 "device_refurbished": "Appareil reconditionné",
                 "device_ready": "Appareil prêt à remettre",

@@ -4,6 +4,7 @@ as CSV and XLSX."""
 
 import csv
 import io
+from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.utils import timezone
@@ -162,9 +163,10 @@ def erasure_certificate_pdf(device, erasure):
     return _pdf(f"Certificat d'effacement — appareil n° {device.pk}", story)
 
 
-def delivery_note_pdf(device_request, device, delivery=None):
-    """The « bon de remise »: who receives which device, at what price, the training offered, the signatures.
-    Printed before the hand-over (to be signed on paper) or after it (with the name signed on screen)."""
+def delivery_note_pdf(device_request, device, delivery=None, *, offer=""):
+    """The « bon de remise »: who receives which device, at what price, the training offered (`offer`: the
+    delivery's, or the one proposed before it), the signatures. Printed before the hand-over (to be signed on paper)
+    or after it (with the name signed on screen)."""
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, Spacer
 
@@ -182,10 +184,8 @@ def delivery_note_pdf(device_request, device, delivery=None):
             ["Prix", euros(delivery.price_paid_cents if delivery else device.price_cents)],
             ["Remis le", f"{when:%d/%m/%Y à %H:%M}" if when else "…… / …… / ………"],
         ]
-        if delivery and delivery.training_offer:
-            rows.append(
-                ["Formation proposée", Paragraph(delivery.training_offer.replace("\n", "<br/>"), styles["Normal"])]
-            )
+        if offer:
+            rows.append(["Formation proposée", Paragraph(escape(offer).replace("\n", "<br/>"), styles["Normal"])])
         story = [
             Paragraph("Bon de remise d'un appareil reconditionné", styles["Title"]),
             Paragraph(

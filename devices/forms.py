@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import Organization
 from devices.models import (
+    GRADED_STATUSES,
     CO2Factor,
     Delivery,
     Device,
@@ -89,6 +90,86 @@ class RefurbishForm(forms.Form):
         return _euros_to_cents(self.cleaned_data["price"])
 
 
+def _text(label, max_length, *, what=None, **kwargs):
+    messages = {"max_length": f"{label} : %(limit_value)d caractères au plus."}
+    if what:
+        messages["required"] = f"Indiquez {what}."
+    return forms.CharField(label=label, max_length=max_length, required=bool(what), error_messages=messages, **kwargs)
+
+
+def _size(label, max_value):
+    return forms.IntegerField(
+        label=f"{label} (Go)",
+        min_value=0,
+        max_value=max_value,
+        required=False,
+        error_messages={
+            "invalid": f"{label} : indiquez un nombre entier de Go, par exemple 8.",
+            "min_value": f"{label} : la valeur ne peut pas être négative.",
+            "max_value": f"{label} : %(limit_value)s Go au plus, vérifiez la saisie.",
+        },
+    )
+
+
+class DeviceEditForm(forms.Form):
+    """The characteristics of a device, corrected outside the workflow. A refurbished device keeps a grade."""
+
+    kind = forms.ChoiceField(
+        label="Type d'appareil", choices=Kind.choices, error_messages={"required": "Choisissez le type d'appareil."}
+    )
+    brand = _text("Marque", 80, what="la marque de l'appareil")
+    model = _text("Modèle", 120)
+    serial = _text("Numéro de série", 80, help_text="Tel qu'inscrit sous l'appareil ; peut rester vide.")
+    processor = _text("Processeur", 120)
+    memory_gb = _size("Mémoire vive", 1024)
+    storage_gb = _size("Stockage", 100_000)
+    operating_system = _text("Système installé", 120, help_text="Par exemple : Linux Mint 22, Windows 11.")
+    grade = forms.ChoiceField(
+        label="État esthétique",
+        choices=[("", "Pas encore classé"), *Grade.choices],
+        required=False,
+        error_messages={"required": "Choisissez l'état esthétique : un appareil reconditionné garde son état."},
+    )
+    price = forms.DecimalField(
+        label="Prix solidaire (€)",
+        min_value=0,
+        max_value=2000,
+        decimal_places=2,
+        required=False,
+        localize=True,
+        help_text="0 pour un don gratuit ; vide tant que le prix n'est pas fixé.",
+        error_messages={
+            "invalid": "Prix solidaire : indiquez un montant en euros, par exemple 45 ou 45,50.",
+            "min_value": "Prix solidaire : le montant ne peut pas être négatif.",
+            "max_value": "Prix solidaire : 2 000 € au plus, vérifiez la saisie.",
+            "max_decimal_places": "Prix solidaire : deux chiffres au plus après la virgule.",
+            "max_digits": "Prix solidaire : 2 000 € au plus, vérifiez la saisie.",
+        },
+    )
+
+    def __init__(self, *args, device, **kwargs):
+        initial = {name: getattr(device, name) for name in self.base_fields if name != "price"}
+        initial["price"] = None if device.price_cents is None else Decimal(device.price_cents) / 100
+        super().__init__(*args, initial=initial, **kwargs)
+        if device.status in GRADED_STATUSES:
+            self.fields["grade"].required = True
+            self.fields["grade"].choices = Grade.choices
+
+    def device_fields(self):
+        """The cleaned data as `devices.services.update_device` takes it (the price in cents)."""
+        data = dict(self.cleaned_data)
+        data["price_cents"] = _euros_to_cents(data.pop("price"))
+        return data
+
+    def add_service_error(self, error):
+        """A refusal of the service, shown on its field (the price in cents on the price in euros)."""
+        if not hasattr(error, "error_dict"):
+            return self.add_error(None, error)
+        for name, errors in error.error_dict.items():
+            name = "price" if name == "price_cents" else name
+            self.add_error(name if name in self.fields else None, errors)
+
+
 class RecycleForm(forms.Form):
     reason = forms.CharField(
         label="Motif du recyclage", max_length=300, help_text="Par exemple : carte mère hors service, écran cassé."
@@ -167,7 +248,9 @@ class DeliveryForm(forms.Form):
         label="Formation proposée",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Le lieu ou l'atelier proposé pour apprendre à se servir de l'appareil.",
+        help_text=(
+            "Le lieu ou l'atelier proposé pour apprendre à se servir de l'appareil ; imprimé sur le bon de remise."
+        ),
     )
 
     def clean(self):
@@ -196,7 +279,15 @@ class CO2FactorForm(forms.ModelForm):
     class Meta:
         model = CO2Factor
         fields = ["kg_co2e", "source"]
-        widgets = {"source": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"source": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "kg_co2e": (
+                "Émissions de fabrication et de distribution d'un appareil neuf de ce type, que la remise d'un "
+                "appareil reconditionné évite (hypothèse : un appareil remis remplace un achat neuf ; l'empreinte "
+                "du reconditionnement n'est pas déduite)."
+            ),
+            "source": "L'étude (titre, auteur, année, lien), le chiffre qu'elle donne et l'hypothèse retenue.",
+        }
 
 
 class WorkLogForm(forms.Form):

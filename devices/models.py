@@ -379,6 +379,7 @@ class Delivery(models.Model):
     class Meta:
         verbose_name = "remise"
         ordering = ["-delivered_at", "-pk"]
+        indexes = [models.Index(fields=["delivered_at"], name="devices_delivery_at_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(acknowledgement="screen") | ~Q(signature_name=""),

@@ -15,6 +15,7 @@ from core.uploads import check_upload
 from core.workflow import Workflow
 from devices import emails, permissions
 from devices.models import (
+    GRADED_STATUSES,
     CO2Factor,
     Delivery,
     Device,
@@ -163,6 +164,61 @@ def receive_device(donation, *, acting_user, kind, brand, model="", serial="", *
         "device_received",
         acting_user=acting_user,
         changes={"donation": str(donation.pk), "kind": kind, "brand": device.brand, "serial": serial},
+    )
+    return device
+
+
+EDITABLE_FIELDS = (*DEVICE_FIELDS, "grade", "price_cents")
+TEXT_FIELDS = ("brand", "model", "processor", "operating_system")
+DELIVERED_FROZEN = (
+    "Un appareil remis ne se modifie plus : ses caractéristiques figurent sur le bon de remise de la personne."
+)
+
+
+@transaction.atomic
+def update_device(device, *, acting_user, **fields):
+    """Correct a device's characteristics outside the workflow (type, brand, model, serial, specifications, grade,
+    solidarity price): one history row with each changed field, before and after. A delivered device no longer
+    changes; a reserved one keeps the requested type; a refurbished one keeps a grade; a serial stays unique per
+    brand."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Champs non modifiables : {', '.join(sorted(unknown))}")
+    device = _lock_device(device)
+    _check_device_actor(device, acting_user)
+    if device.status == S.DELIVERED:
+        raise ValidationError(DELIVERED_FROZEN, code="delivered")
+    for name in TEXT_FIELDS:
+        if name in fields:
+            fields[name] = (fields[name] or "").strip()
+    if "serial" in fields:
+        fields["serial"] = normalize_serial(fields["serial"])
+    changed = {name: value for name, value in fields.items() if getattr(device, name) != value}
+    if not changed:
+        return device
+    if "kind" in changed and device.status == S.RESERVED:
+        raise ValidationError(
+            {"kind": "Type d'appareil : l'appareil est réservé pour une demande de ce type, il ne peut pas changer."}
+        )
+    if "grade" in changed and not changed["grade"] and device.status in GRADED_STATUSES:
+        raise ValidationError({"grade": "État esthétique : un appareil reconditionné garde son état (A, B ou C)."})
+    brand, serial = fields.get("brand", device.brand), fields.get("serial", device.serial)
+    if ("brand" in changed or "serial" in changed) and _serial_taken(brand, serial, exclude_pk=device.pk):
+        raise ValidationError({"serial": DUPLICATE_SERIAL}, code="duplicate_serial")
+    before = {name: getattr(device, name) for name in changed}
+    for name, value in changed.items():
+        setattr(device, name, value)
+    device.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            device.save(update_fields=list(changed))
+    except IntegrityError:  # the same serial recorded at the same moment by a colleague
+        raise ValidationError({"serial": DUPLICATE_SERIAL}, code="duplicate_serial") from None
+    record(
+        device,
+        "device_updated",
+        acting_user=acting_user,
+        changes={name: [before[name], value] for name, value in changed.items()},
     )
     return device
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("dons/<int:pk>/recevoir/", views.device_receive, name="device_receive"),
     path("dons/<int:pk>/attestation.pdf", views.donation_attestation, name="donation_attestation"),
     path("appareils/<int:pk>/", views.device_detail, name="device_detail"),
+    path("appareils/<int:pk>/modifier/", views.device_edit, name="device_edit"),
     path("appareils/<int:pk>/effacement/", views.device_erase, name="device_erase"),
     path("appareils/<int:pk>/reconditionnement/", views.device_refurbish, name="device_refurbish"),
     path("appareils/<int:pk>/pret/", views.device_ready, name="device_ready"),

@@ -1,7 +1,7 @@
 """The workshop's pages: donations (list, record, detail with the devices received, attestation), the stock
-(filters, paginated), the device page with its actions (erasure, refurbishing, ready, recycling), the erasure
-certificate and the label with its QR code; the impact page and its exports; the coordination's settings; the hours
-of insertion work.
+(filters, paginated), the device page with its actions (erasure, refurbishing, ready, recycling, correcting its
+characteristics), the erasure certificate and the label with its QR code; the impact page and its exports; the
+coordination's settings; the hours of insertion work.
 
 Rules: reads go through `visible_to(user)` (outside it: 404); writes are one service call each, whose refusal is
 shown in French with nothing changed; only the staff of the device's workshop see the action buttons and may post
@@ -219,6 +219,7 @@ def device_detail(request, pk):
             "can_refurbish": Status.REFURBISHED in targets,
             "can_ready": Status.READY in targets and device.status == Status.REFURBISHED,
             "can_recycle": Status.RECYCLED in targets,
+            "can_edit": can_handle and device.status != Status.DELIVERED,
             "photos": list(device.photos.all()),
             "photo_form": forms.PhotoForm() if can_handle else None,
             "breadcrumbs": _device_crumbs(),
@@ -306,6 +307,35 @@ def device_refurbish(request, pk):
         success="L'appareil est reconditionné.",
         title="Reconditionner l'appareil",
         submit="Enregistrer le reconditionnement",
+    )
+
+
+def device_edit(request, pk):
+    """The device's characteristics, corrected by the staff of its workshop (a delivered device: refused)."""
+    device = _device(request, pk)
+    if not permissions.can_handle_device(request.user, device):
+        raise PermissionDenied
+    form = forms.DeviceEditForm(request.POST or None, device=device)
+    form.refusal = services.DELIVERED_FROZEN if device.status == Status.DELIVERED else ""
+    form.refusal_title = "Cette modification n'est pas possible"
+    if request.method == "POST" and not form.refusal and form.is_valid():
+        try:
+            services.update_device(device, acting_user=request.user, **form.device_fields())
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, "Les caractéristiques de l'appareil sont enregistrées.")
+            return redirect("devices:device_detail", pk=device.pk)
+    return render(
+        request,
+        "devices/device_action.html",
+        {
+            "device": device,
+            "form": form,
+            "title": "Modifier les caractéristiques",
+            "submit": "Enregistrer les caractéristiques",
+            "breadcrumbs": [*_device_crumbs(), (str(device), reverse("devices:device_detail", args=[device.pk]))],
+        },
     )
 
 

@@ -1,6 +1,7 @@
 """The requests: a prescriber asks for a device for a person (from the person page), « Mes demandes » for the
 requesting side, the queue served by priority then date for the workshop and the coordination, the request page
-with the reservation, the delivery (acknowledgement, training offer) and the delivery note.
+with the reservation, the delivery (acknowledgement, training offer: a place and the public sessions nearby, as the
+diagnostic suggests them) and the delivery note.
 
 The person's identity: the requesting organisation and the coordination see the record (link to the person page);
 the workshop sees the name and the contact only, to deliver."""
@@ -16,10 +17,10 @@ from accounts.models import Organization
 from core.pagination import paginate
 from devices import exporting, forms, permissions, services
 from devices.models import Device, DeviceRequest, RequestStatus
+from devices.training import training_offer
 from people.models import PERSONAL_DATA_ROLES, Person
 
 R = RequestStatus
-TRAINING_SERVICE = "Maîtrise des outils numériques du quotidien"
 
 
 def _requesting_organizations(user):
@@ -212,22 +213,13 @@ def request_reserve(request, pk):
     )
 
 
-def _training_places(person):
-    from referrals.ranking import rank_places
-
-    return rank_places(needs=[TRAINING_SERVICE], commune=person.commune, limit=3)
-
-
 def request_deliver(request, pk):
     device_request = _request(request, pk)
     if not permissions.can_serve_requests(request.user):
         raise PermissionDenied
-    places = _training_places(device_request.person) if device_request.status == R.RESERVED else []
-    offer = "\n".join(
-        f"{place.name}, {place.address}, {place.postal_code} {place.commune_name}" for place, _s, _r in places[:1]
-    )
+    offer = training_offer(device_request.person) if device_request.status == R.RESERVED else {}
     device = device_request.reserved_device
-    initial = {"training_offer": offer, "price": (device.price_cents or 0) / 100 if device else 0}
+    initial = {"training_offer": offer.get("text", ""), "price": (device.price_cents or 0) / 100 if device else 0}
     form = forms.DeliveryForm(request.POST or None, initial=initial)
     refusal = "" if device_request.status == R.RESERVED else services.NO_RESERVATION
 
@@ -249,7 +241,7 @@ def request_deliver(request, pk):
         success="L'appareil est remis. Le bon de remise est disponible.",
         title="Remettre l'appareil",
         submit="Confirmer la remise",
-        extra={"refusal": refusal, "places": places},
+        extra={"refusal": refusal, "offer": offer},
     )
 
 
@@ -276,7 +268,8 @@ def delivery_note(request, pk):
     if device_request.status not in (R.RESERVED, R.DELIVERED) or device_request.reserved_device is None:
         raise Http404("Aucun appareil n'est réservé pour cette demande.")
     delivery = getattr(device_request, "delivery", None) if device_request.status == R.DELIVERED else None
-    content = exporting.delivery_note_pdf(device_request, device_request.reserved_device, delivery)
+    offer = delivery.training_offer if delivery else training_offer(device_request.person)["text"]
+    content = exporting.delivery_note_pdf(device_request, device_request.reserved_device, delivery, offer=offer)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="bon-de-remise-demande-{device_request.pk}.pdf"'
     return response

@@ -9,6 +9,7 @@ class EventsConfig(AppConfig):
 
     def ready(self):
         from core import history, navigation
+        from devices import training
         from events import attendance, figures, permissions, personal_data, personal_data_attendance, suggestions
         from orientation import diagnostic
         from people import actions, extensions, timeline
@@ -20,6 +21,7 @@ class EventsConfig(AppConfig):
         navigation.register("Accueil des séances", "events:hosting", visible=attendance.may_host_sessions, order=61)
         navigation.register("Chiffres des événements", "events:figures", visible=figures.can_read_figures, order=62)
         diagnostic.register_sessions_provider(suggestions.sessions_for_diagnostic)
+        training.register_sessions_provider(suggestions.sessions_for_device_training)
         actions.register("Inscrire à un événement", "events:register_person", visible=permissions.can_register_person)
         timeline.register(personal_data.timeline_events)
         extensions.register_exporter("evenements", personal_data.export_registrations)
@@ -38,6 +40,10 @@ class EventsConfig(AppConfig):
                 "event_session_updated": "Séance modifiée",
                 "event_session_cancelled": "Séance annulée",
                 "event_relay_site_added": "Lieu relais ajouté",
+                "event_relay_site_host_changed": "Personne qui accueille au lieu relais changée",
+                "event_relay_site_withdrawn": "Lieu relais retiré (inscriptions annulées)",
+                "event_relay_site_removed": "Lieu relais supprimé",
+                "event_registration_cancelled_relay_site_removed": "Inscription annulée (lieu relais retiré)",
                 "event_capacity_changed": "Nombre de places modifié",
                 "event_registration_confirmed": "Inscription confirmée",
                 "event_registration_waitlisted": "Inscription sur liste d'attente",

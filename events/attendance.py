@@ -62,7 +62,10 @@ def sessions_to_check_in(user):
     site they host."""
     if not user.is_authenticated:
         return Session.objects.none()
-    return Session.objects.filter(Q(event__in=Event.objects.managed_by(user)) | Q(relay_sites__host=user)).distinct()
+    return Session.objects.filter(
+        Q(event__in=Event.objects.managed_by(user))
+        | Q(relay_sites__host=user, relay_sites__status=RelaySite.Status.ACTIVE)
+    ).distinct()
 
 
 def pool_or_404(user, session_pk, relay_site_pk=None):
@@ -77,7 +80,7 @@ def pool_or_404(user, session_pk, relay_site_pk=None):
     relay_site = None
     if relay_site_pk is not None:
         relay_site = get_object_or_404(
-            RelaySite.objects.select_related("place", "host"), pk=relay_site_pk, session=session
+            RelaySite.objects.active().select_related("place", "host"), pk=relay_site_pk, session=session
         )
     if not can_check_in(user, session, relay_site):
         if relay_site is not None:

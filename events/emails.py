@@ -20,6 +20,7 @@ SUBJECTS = {
     "promoted": "Une place s'est libérée : votre inscription est confirmée ({title})",
     "moved": "Vous êtes sur la liste d'attente : {title}",
     "session_cancelled": "Séance annulée : {title}",
+    "relay_site_removed": "Lieu relais retiré, inscription annulée : {title}, {when}",
     "session_changed": "Séance modifiée : {title}, {when}",
     "reminder": "Rappel : {title}, {when}",
 }
@@ -101,6 +102,23 @@ def send_session_changed(registration):
 
 def send_session_cancelled(registration):
     return _send(registration, "session_cancelled")
+
+
+def send_relay_site_removed(registration):
+    """The e-mail (to the registrant, else to whoever registered them) and, when the registrant gave a mobile number,
+    an SMS. Returns what was sent."""
+    sent = ["e-mail"] if _send(registration, "relay_site_removed") else []
+    mobile = normalize_phone(registration.contact_phone)
+    if mobile:
+        session = registration.session
+        text = (
+            f"{registration.relay_site.place.name[:60]} ne diffuse plus « {session.event.title[:60]} » "
+            f"le {when_label(session)} : inscription annulée. Autres lieux : "
+            f"{absolute_url(session.event.get_absolute_url())}"
+        )
+        transaction.on_commit(lambda: send_sms.enqueue(to=mobile, text=text))
+        sent.append("SMS")
+    return sent
 
 
 def send_reminder(registration):

@@ -63,7 +63,7 @@ class CalendarFilterForm(forms.Form):
             sessions = sessions.filter(event__audience__in=[data["audience"], Audience.BOTH])
         if data.get("commune"):
             code = data["commune"].pk  # the INSEE code
-            relayed = RelaySite.objects.filter(session=OuterRef("pk"), place__insee_code=code)
+            relayed = RelaySite.objects.active().filter(session=OuterRef("pk"), place__insee_code=code)
             sessions = sessions.filter(Q(place__insee_code=code) | Exists(relayed))
         if data.get("online") == "oui":
             sessions = sessions.exclude(online_url="")
@@ -291,6 +291,31 @@ class RelaySiteForm(forms.Form):
         if place and host and not host.memberships.filter(organization_id=place.organization_id).exists():
             self.add_error("host", "Cette personne ne travaille pas dans la structure qui tient ce lieu.")
         return data
+
+
+class RelayHostForm(forms.Form):
+    host = forms.ModelChoiceField(
+        label="Personne qui accueille",
+        queryset=None,
+        required=False,
+        empty_label="À préciser plus tard",
+        help_text="Un médiateur ou un administrateur de la structure qui tient le lieu.",
+        error_messages={"invalid_choice": "Cette personne ne travaille pas dans la structure qui tient ce lieu."},
+    )
+
+    def __init__(self, *args, place, **kwargs):
+        from accounts.models import Role, User
+
+        super().__init__(*args, **kwargs)
+        self.fields["host"].queryset = (
+            User.objects.filter(
+                is_active=True,
+                memberships__organization_id=place.organization_id,
+                memberships__role__in=[Role.MEDIATOR, Role.ORG_ADMIN],
+            )
+            .distinct()
+            .order_by("last_name", "first_name", "pk")
+        )
 
 
 class CapacityForm(forms.Form):

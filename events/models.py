@@ -133,7 +133,8 @@ class SessionQuerySet(models.QuerySet):
         """Annotate `total_capacity` (session + relay sites), `confirmed_count` and `free_seats`, with subqueries
         (no row multiplication, one query)."""
         relay_capacity = (
-            RelaySite.objects.filter(session=OuterRef("pk"))
+            RelaySite.objects.active()
+            .filter(session=OuterRef("pk"))
             .order_by()
             .values("session")
             .annotate(total=Sum("capacity"))
@@ -221,8 +222,19 @@ class Session(models.Model):
         return bool(self.online_url)
 
 
+class RelaySiteQuerySet(models.QuerySet):
+    def active(self):
+        """The relay sites still broadcasting (a withdrawn one is kept only for the registrations it had)."""
+        return self.filter(status=RelaySite.Status.ACTIVE)
+
+
 class RelaySite(models.Model):
-    """A place that broadcasts a webinar on site, with its own seats and host."""
+    """A place that broadcasts a webinar on site, with its own seats and host. Removed by its organisers: deleted
+    when no registration ever named it, otherwise withdrawn (its registrations cancelled, the rows kept)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Ouvert"
+        WITHDRAWN = "withdrawn", "Retiré"
 
     session = models.ForeignKey(Session, verbose_name="séance", on_delete=models.CASCADE, related_name="relay_sites")
     place = models.ForeignKey("places.Place", verbose_name="lieu", on_delete=models.PROTECT, related_name="+")
@@ -235,7 +247,10 @@ class RelaySite(models.Model):
         related_name="+",
     )
     capacity = models.PositiveIntegerField("places")
+    status = models.CharField("statut", max_length=10, choices=Status.choices, default=Status.ACTIVE)
     created_at = models.DateTimeField("ajouté le", auto_now_add=True)
+
+    objects = RelaySiteQuerySet.as_manager()
 
     class Meta:
         verbose_name = "lieu relais"
@@ -244,6 +259,7 @@ class RelaySite(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["session", "place"],
+                condition=Q(status="active"),
                 name="events_relaysite_unique_place",
                 violation_error_message="Ce lieu relaie déjà cette séance.",
             ),

@@ -10,6 +10,8 @@ Rules:
   not published: a French `ValidationError`, nothing changed.
 - Lowering a capacity below the confirmed registrations is refused, unless the caller explicitly asks to move the
   latest confirmed registrations to the front of the waiting list.
+- A relay site removed before its session cancels its active registrations (each registrant told); it is deleted
+  when no registration ever named it, otherwise withdrawn.
 - A registration's status only moves along `RegistrationWorkflow.TRANSITIONS`.
 - One history row per change; e-mails after commit.
 """
@@ -184,18 +186,83 @@ def _cancel_session_locked(session, *, acting_user):
         emails.send_session_cancelled(registration)
 
 
+def _check_host(host, place):
+    if host is not None and not host.memberships.filter(organization_id=place.organization_id).exists():
+        raise ValidationError("Cette personne ne travaille pas dans la structure qui tient ce lieu.", code="host")
+
+
 @transaction.atomic
 def add_relay_site(session, *, acting_user, place, capacity, host=None):
     session = Session.objects.select_for_update().get(pk=session.pk)
-    if session.relay_sites.filter(place=place).exists():
+    if session.relay_sites.active().filter(place=place).exists():
         raise ValidationError("Ce lieu relaie déjà cette séance.", code="duplicate")
-    if host is not None and not host.memberships.filter(organization_id=place.organization_id).exists():
-        raise ValidationError("Cette personne ne travaille pas dans la structure qui tient ce lieu.", code="host")
+    _check_host(host, place)
     relay_site = RelaySite(session=session, place=place, capacity=capacity, host=host)
     relay_site.full_clean()
     relay_site.save()
     history.record(relay_site, "event_relay_site_added", acting_user=acting_user, changes={"capacity": capacity})
     return relay_site
+
+
+def _lock_relay_site(relay_site):
+    """(session, relay_site), the session row locked; a withdrawn relay site is refused."""
+    session = _lock_session(relay_site.session)
+    relay_site = RelaySite.objects.select_related("place", "host").get(pk=relay_site.pk, session=session)
+    if relay_site.status == RelaySite.Status.WITHDRAWN:
+        _refuse("Ce lieu relais a été retiré de la séance.", "withdrawn")
+    return session, relay_site
+
+
+@transaction.atomic
+def change_relay_site_host(relay_site, *, acting_user, host):
+    """Name `host` (or nobody) to welcome people at `relay_site`: someone working in the organisation that runs the
+    place. Its places change through `change_capacity`."""
+    _session, relay_site = _lock_relay_site(relay_site)
+    _check_host(host, relay_site.place)
+    before = history.snapshot(relay_site, ["host"])
+    relay_site.host = host
+    changes = history.diff(before, history.snapshot(relay_site, ["host"]))
+    if changes:
+        relay_site.save(update_fields=["host"])
+        history.record(relay_site, "event_relay_site_host_changed", acting_user=acting_user, changes=changes)
+    return relay_site
+
+
+@transaction.atomic
+def remove_relay_site(relay_site, *, acting_user, now=None):
+    """Take `relay_site` off its session, before the session starts. Its registrations still active (confirmed or
+    waiting) are cancelled and each registrant is told; the site is deleted when no registration ever named it,
+    otherwise withdrawn (rows kept for the history and the figures). Returns the cancelled registrations."""
+    now = now or timezone.now()
+    session, relay_site = _lock_relay_site(relay_site)
+    if session.status == Session.Status.CANCELLED:
+        _refuse("Cette séance est annulée : ses lieux relais ne changent plus.", "cancelled")
+    if session.starts_at <= now:
+        _refuse("Cette séance a déjà commencé ou est passée : on ne peut plus retirer ses lieux relais.", "past")
+    cancelled = list(
+        Registration.objects.in_pool(session, relay_site)
+        .active()
+        .select_related("person", "registered_by", "session__event", "session__place")
+        .order_by("queued_at", "pk")
+    )
+    for registration in cancelled:
+        RegistrationWorkflow.check(registration, R.CANCELLED)
+        registration.status = R.CANCELLED
+        registration.cancelled_at = now
+        registration.save(update_fields=["status", "cancelled_at"])
+        history.record(registration, "event_registration_cancelled_relay_site_removed", acting_user=acting_user)
+        registration.relay_site = relay_site
+        emails.send_relay_site_removed(registration)
+    if relay_site.registrations.exists():
+        relay_site.status = RelaySite.Status.WITHDRAWN
+        relay_site.save(update_fields=["status"])
+        action = "event_relay_site_withdrawn"
+    else:
+        action = "event_relay_site_removed"
+    history.record(relay_site, action, acting_user=acting_user, changes={"cancelled_registrations": len(cancelled)})
+    if action == "event_relay_site_removed":
+        relay_site.delete()
+    return cancelled
 
 
 # Seats --------------------------------------------------------------------------------------------------------
@@ -237,7 +304,7 @@ def register(
     session = _lock_session(session)
     if relay_site is not None:
         relay_site = RelaySite.objects.get(pk=relay_site.pk)
-        if relay_site.session_id != session.pk:
+        if relay_site.session_id != session.pk or relay_site.status != RelaySite.Status.ACTIVE:
             _refuse("Ce lieu relais ne diffuse pas cette séance.", "relay_site")
     if session.event.status != Event.Status.PUBLISHED:
         _refuse("Cet événement n'est pas ouvert aux inscriptions.", "not_published")
@@ -327,7 +394,7 @@ def change_capacity(session, *, acting_user, capacity, relay_site=None, move_exc
     if capacity is None or capacity < 0:
         _refuse("Le nombre de places ne peut pas être négatif.", "negative")
     if relay_site is not None:
-        relay_site = RelaySite.objects.get(pk=relay_site.pk, session=session)
+        relay_site = RelaySite.objects.active().get(pk=relay_site.pk, session=session)
         target = relay_site
     else:
         target = session

@@ -1,5 +1,6 @@
-"""The upcoming sessions the digital-autonomy diagnostic suggests (registered from `EventsConfig.ready()` with
-`orientation.diagnostic.register_sessions_provider`).
+"""The upcoming sessions the digital-autonomy diagnostic suggests, and those offered with a refurbished device
+(registered from `EventsConfig.ready()` with `orientation.diagnostic.register_sessions_provider` and
+`devices.training.register_sessions_provider`).
 
 Rule: public sessions (audience « grand public » or both) open to registration with a free seat in the coming 60
 days; trainings for aidants are never suggested. A beginner is offered workshops and public webinars; the other
@@ -37,7 +38,7 @@ def suggested_sessions(level, commune, *, now=None):
     point = commune.point if commune is not None else None
     if point is not None:
         near = Place.objects.within_box(point[0], point[1], NEAR_KM).values("pk")
-        relayed_near = RelaySite.objects.filter(session=OuterRef("pk"), place__in=near)
+        relayed_near = RelaySite.objects.active().filter(session=OuterRef("pk"), place__in=near)
         sessions = sessions.filter(Q(place__in=near) | Exists(relayed_near) | Q(place__isnull=True))
     return list(sessions.select_related("event", "place").order_by("starts_at", "pk")[:LIMIT])
 
@@ -51,4 +52,19 @@ def sessions_for_diagnostic(level, commune):
             session.get_absolute_url(),
         )
         for session in suggested_sessions(level, commune)
+    ]
+
+
+def sessions_for_device_training(commune):
+    """[(title, starts_at, place name, commune name, url)] offered with a device (a beginner's sessions); the
+    names are empty for an online session."""
+    return [
+        (
+            session.event.title,
+            session.starts_at,
+            session.place.name if session.place_id else "",
+            session.place.commune_name if session.place_id else "",
+            session.get_absolute_url(),
+        )
+        for session in suggested_sessions(BEGINNER, commune)
     ]

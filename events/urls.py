@@ -26,6 +26,14 @@ urlpatterns = [
     path("gestion/seances/<int:pk>/modifier/", views_manage.session_edit, name="session_edit"),
     path("gestion/seances/<int:pk>/places/", views_manage.session_capacity, name="session_capacity"),
     path("gestion/seances/<int:pk>/relais/", views_manage.relay_site_add, name="relay_site_add"),
+    path(
+        "gestion/seances/<int:pk>/relais/<int:site_pk>/accueil/", views_manage.relay_site_host, name="relay_site_host"
+    ),
+    path(
+        "gestion/seances/<int:pk>/relais/<int:site_pk>/retirer/",
+        views_manage.relay_site_remove,
+        name="relay_site_remove",
+    ),
     path("gestion/seances/<int:pk>/annuler/", views_manage.session_cancel, name="session_cancel"),
     path("gestion/inscriptions/<int:pk>/annuler/", views_manage.registration_cancel, name="registration_cancel"),
     # Attendance, documents, survey, figures (views_attendance)

@@ -52,7 +52,8 @@ def hosting(request):
     page = paginate(request, sessions, per_page=20)
     sessions = list(page.object_list)
     sites = (
-        RelaySite.objects.filter(session__in=[s.pk for s in sessions])
+        RelaySite.objects.active()
+        .filter(session__in=[s.pk for s in sessions])
         .select_related("place", "host")
         .annotate(confirmed=Count("registrations", filter=Q(registrations__status=R.CONFIRMED)))
     )

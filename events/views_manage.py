@@ -1,6 +1,7 @@
 """Organisers' pages (coordinators, organisation admins of the organiser): their events, create and edit an event,
-publish or cancel it, add sessions and relay sites, change the places, see who is registered and cancel a
-registration. An event outside `Event.objects.managed_by(user)` answers 404; a user who runs no event gets 403."""
+publish or cancel it, add sessions and relay sites (change their host, remove them), change the places, see who is
+registered and cancel a registration. An event outside `Event.objects.managed_by(user)` answers 404; a user who
+runs no event gets 403."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Organization
 from core.pagination import paginate
 from events import permissions, services
-from events.forms import CapacityForm, EventForm, RelaySiteForm, SeriesForm, SessionForm
+from events.forms import CapacityForm, EventForm, RelayHostForm, RelaySiteForm, SeriesForm, SessionForm
 from events.models import Event, Registration, RelaySite, Session
 
 R = Registration.Status
@@ -210,7 +211,8 @@ def _managed_session(request, pk):
 def manage_session(request, pk):
     session = _managed_session(request, pk)
     relay_sites = list(
-        RelaySite.objects.filter(session=session)
+        RelaySite.objects.active()
+        .filter(session=session)
         .select_related("place", "host")
         .annotate(
             confirmed=Count("registrations", filter=Q(registrations__status=R.CONFIRMED)),
@@ -248,7 +250,7 @@ def session_capacity(request, pk):
         if not request.GET["relais"].isdecimal():  # a hand-edited link: no such relay site
             raise Http404
         relay_site = get_object_or_404(
-            RelaySite.objects.select_related("place"), pk=request.GET["relais"], session=session
+            RelaySite.objects.active().select_related("place"), pk=request.GET["relais"], session=session
         )
     current = relay_site.capacity if relay_site else session.capacity
     form = CapacityForm(request.POST or None, initial={"capacity": current})
@@ -316,6 +318,67 @@ def relay_site_add(request, pk):
                 "webinaires sont en tête de liste."
             ),
             "submit_label": "Ajouter le lieu relais",
+        },
+    )
+
+
+def _managed_relay_site(request, pk, site_pk):
+    session = _managed_session(request, pk)
+    site = get_object_or_404(RelaySite.objects.active().select_related("place", "host"), pk=site_pk, session=session)
+    return session, site
+
+
+def relay_site_host(request, pk, site_pk):
+    session, site = _managed_relay_site(request, pk, site_pk)
+    form = RelayHostForm(request.POST or None, place=site.place, initial={"host": site.host_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_relay_site_host(site, acting_user=request.user, host=form.cleaned_data["host"])
+        except ValidationError as error:
+            form.add_error("host", error.messages[0])
+        else:
+            messages.success(request, f"Personne qui accueille enregistrée pour {site.place.name}.")
+            return redirect("events:manage_session", pk=session.pk)
+    return render(
+        request,
+        "events/manage/form.html",
+        {
+            "form": form,
+            "breadcrumbs": _crumbs((str(session), reverse("events:manage_session", args=[session.pk]))),
+            "title": f"Personne qui accueille : {site.place.name}",
+            "intro": (
+                f"Actuellement : {site.host or 'personne'}. Pour changer les places, utilisez « Changer les places »."
+            ),
+            "submit_label": "Enregistrer",
+        },
+    )
+
+
+def relay_site_remove(request, pk, site_pk):
+    """A confirmation page saying how many people are registered there; the POST removes the relay site."""
+    session, site = _managed_relay_site(request, pk, site_pk)
+    if request.method == "POST":
+        try:
+            cancelled = services.remove_relay_site(site, acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            note = f" {len(cancelled)} inscription(s) annulée(s), les personnes sont prévenues." if cancelled else ""
+            messages.success(request, f"Lieu relais {site.place.name} retiré.{note}")
+        return redirect("events:manage_session", pk=session.pk)
+    counts = site.registrations.aggregate(
+        confirmed=Count("pk", filter=Q(status=R.CONFIRMED)), waitlisted=Count("pk", filter=Q(status=R.WAITLISTED))
+    )
+    return render(
+        request,
+        "events/manage/relay_site_remove.html",
+        {
+            "session": session,
+            "site": site,
+            "confirmed": counts["confirmed"],
+            "waitlisted": counts["waitlisted"],
+            "total": counts["confirmed"] + counts["waitlisted"],
+            "breadcrumbs": _crumbs((str(session), reverse("events:manage_session", args=[session.pk]))),
         },
     )
 

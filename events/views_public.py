@@ -53,7 +53,8 @@ def calendar(request):
 def _relay_sites(session, near=None):
     """The session's relay sites with `free_seats`, nearest to `near` (a commune) first, else by commune."""
     sites = list(
-        RelaySite.objects.filter(session=session)
+        RelaySite.objects.active()
+        .filter(session=session)
         .select_related("place")
         .annotate(confirmed=Count("registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)))
     )
@@ -73,7 +74,11 @@ def detail(request, pk):
     upcoming = [s for s in sessions if s.starts_at > now]
     past = [s for s in sessions if s.starts_at <= now]
     relay_counts = dict(
-        RelaySite.objects.filter(session__in=upcoming).values_list("session").annotate(total=Count("pk")).order_by()
+        RelaySite.objects.active()
+        .filter(session__in=upcoming)
+        .values_list("session")
+        .annotate(total=Count("pk"))
+        .order_by()
     )
     for session in upcoming:
         session.relay_count = relay_counts.get(session.pk, 0)

@@ -304,11 +304,12 @@ def funder_report_pdf(report):
     from reportlab.platypus import Paragraph, Spacer
 
     buffer = io.BytesIO()
-    document = _document(buffer, f"Rapport au financeur — {report.funder}")
+    period = f"contributions de {report.year}" if report.year else "toutes les années"
+    document = _document(buffer, f"Rapport au financeur — {report.funder} — {period}")
     styles = getSampleStyleSheet()
     story = [
         Paragraph(escape(f"Fonds départemental — rapport à {report.funder}"), styles["Title"]),
-        Paragraph(escape(f"Au {timezone.localdate():%d/%m/%Y}."), styles["Normal"]),
+        Paragraph(escape(f"{period.capitalize()}, au {timezone.localdate():%d/%m/%Y}."), styles["Normal"]),
         Spacer(1, 4 * mm),
     ]
     for title, header, rows, total_row in report_sections(report):

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Organization
@@ -53,6 +54,13 @@ class FunderForm(forms.Form):
     )
     siret = forms.CharField(label="SIRET", max_length=17, required=False, help_text="14 chiffres.")
 
+    def __init__(self, *args, funder=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if funder is not None and funder.organization_id:
+            self.fields["organization"].queryset = Organization.objects.partners().filter(
+                Q(funder__isnull=True) | Q(funder=funder)
+            )
+
 
 class ContributionForm(forms.Form):
     funder = forms.ModelChoiceField(label="Financeur", queryset=Funder.objects.all())
@@ -79,6 +87,19 @@ class EarmarkForm(forms.Form):
     )
     territories = forms.CharField(label="Territoires", max_length=300, required=False)
     action_kinds = forms.CharField(label="Types d'actions", max_length=300, required=False)
+
+
+class ReportYearForm(forms.Form):
+    """The year filter of a funder's report (GET): every year by default."""
+
+    year = forms.TypedChoiceField(label="Année", required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", "Toutes les années"), *[(year, str(year)) for year in years]]
+
+    def chosen_year(self):
+        return self.cleaned_data["year"] if self.is_valid() else None
 
 
 class CallForm(forms.Form):

@@ -53,8 +53,9 @@ def _by(queryset, key, amount="amount"):
     return defaultdict(lambda: ZERO, queryset.order_by().values_list(key).annotate(total=Sum(amount)))
 
 
-def year_figures(*, funder=None):
-    """{year: Figures} for every year with a contribution (of `funder` when given): five aggregate queries."""
+def year_figures(*, funder=None, year=None):
+    """{year: Figures} for every year with a contribution (of `funder`, of `year` when given): five aggregate
+    queries."""
     contributions = Contribution.objects.all()
     receipts = ContributionReceipt.objects.all()
     earmarks = Earmark.objects.all()
@@ -66,6 +67,12 @@ def year_figures(*, funder=None):
         earmarks = earmarks.filter(contribution__funder=funder)
         drawn = drawn.filter(earmark__contribution__funder=funder)
         paid = paid.filter(earmark__contribution__funder=funder)
+    if year is not None:
+        contributions = contributions.filter(year=year)
+        receipts = receipts.filter(contribution__year=year)
+        earmarks = earmarks.filter(contribution__year=year)
+        drawn = drawn.filter(earmark__contribution__year=year)
+        paid = paid.filter(earmark__contribution__year=year)
     pledged = _by(contributions, "year", "pledged")
     received = _by(receipts, "contribution__year")
     earmarked = _by(earmarks, "contribution__year")
@@ -125,6 +132,7 @@ class FunderGrantLine:
 @dataclass
 class FunderReport:
     funder: object
+    year: int | None  # None: every year
     years: dict
     earmarks: list
     lines: list
@@ -136,26 +144,29 @@ class FunderReport:
         return sum((line.people_followed for line in self.lines), Decimal(0))
 
 
-def funder_report(funder):
+def funder_report(funder, year=None):
     """What the funder's money did: its ledger per year and per earmark, each grant it paid for with its share
     (its earmark lines ÷ the grant's amount) and the indicators counted pro rata of that share. The totals are
-    the ledger's figures for this funder, so the report adds up to the ledger."""
-    years = year_figures(funder=funder)
+    the ledger's figures for this funder, so the report adds up to the ledger. With `year`, only the money of that
+    year's contributions (the ledger's year), and the grants drawing on it."""
+    years = year_figures(funder=funder, year=year)
+    contributions = {"contribution__funder": funder} | ({"contribution__year": year} if year is not None else {})
+    mine = {f"earmark__{key}": value for key, value in contributions.items()}
     earmarks = list(
-        Earmark.objects.filter(contribution__funder=funder)
+        Earmark.objects.filter(**contributions)
         .with_ledger()
         .select_related("contribution")
         .order_by("-contribution__year", "label")
     )
     drawn_lines = (
-        DecisionEarmark.objects.filter(decision__is_current=True, earmark__contribution__funder=funder)
+        DecisionEarmark.objects.filter(decision__is_current=True, **mine)
         .order_by()
         .values_list("decision__grants")
         .annotate(total=Sum("amount"))
     )
     drawn = {grant_pk: amount for grant_pk, amount in drawn_lines if grant_pk is not None}
     paid = dict(
-        PaymentEarmark.objects.filter(payment__paid_at__isnull=False, earmark__contribution__funder=funder)
+        PaymentEarmark.objects.filter(payment__paid_at__isnull=False, **mine)
         .order_by()
         .values_list("payment__grant")
         .annotate(total=Sum("amount"))
@@ -191,6 +202,7 @@ def funder_report(funder):
         lines.append(line)
     return FunderReport(
         funder=funder,
+        year=year,
         years=years,
         earmarks=earmarks,
         lines=lines,

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from funding import views_applicant as applicant
+from funding import views_corrections as corrections
 from funding import views_manage as manage
 from funding import views_public as public
 
@@ -39,16 +40,27 @@ urlpatterns = [
     # Coordination
     path("", manage.ledger_page, name="ledger"),
     path("financeurs/nouveau/", manage.funder_create, name="funder_create"),
+    path("financeurs/<int:pk>/modifier/", corrections.funder_edit, name="funder_edit"),
     path("financeurs/<int:pk>/rapport/", manage.funder_report, name="funder_report"),
     path("financeurs/<int:pk>/rapport.pdf", manage.funder_report_pdf, name="funder_report_pdf"),
     path("financeurs/<int:pk>/rapport.xlsx", manage.funder_report_xlsx, name="funder_report_xlsx"),
     path("contributions/", manage.contributions, name="contributions"),
     path("contributions/<int:pk>/", manage.contribution_detail, name="contribution_detail"),
+    path("contributions/<int:pk>/modifier/", corrections.contribution_edit, name="contribution_edit"),
+    path(
+        "contributions/<int:pk>/versements/<int:receipt_pk>/modifier/", corrections.receipt_edit, name="receipt_edit"
+    ),
+    path("contributions/<int:pk>/flechages/<int:earmark_pk>/modifier/", corrections.earmark_edit, name="earmark_edit"),
     path("gestion/appels/", manage.calls_manage, name="calls_manage"),
     path("gestion/appels/nouveau/", manage.call_create, name="call_create"),
     path("gestion/appels/<int:pk>/", manage.call_manage, name="call_manage"),
     path("gestion/appels/<int:pk>/modifier/", manage.call_edit, name="call_edit"),
     path("gestion/appels/<int:pk>/statut/", manage.call_status, name="call_status"),
+    path(
+        "gestion/appels/<int:pk>/criteres/<int:criterion_pk>/modifier/",
+        corrections.criterion_edit,
+        name="criterion_edit",
+    ),
     path("candidatures/<int:pk>/instruction/", manage.application_review, name="application_review"),
     path("candidatures/<int:pk>/instruire/", manage.application_start_review, name="application_start_review"),
     path("candidatures/<int:pk>/complements/", manage.application_request_info, name="application_request_info"),

@@ -1,6 +1,6 @@
 """The coordination's side: the ledger, funders and contributions (receipts, earmarks), calls and their criteria,
 instruction (review, scores, requests for information), the committee decision, payments, and the report per
-funder (page, PDF, XLSX).
+funder (page, PDF, XLSX), for every year or one year. Corrections are in `views_corrections`.
 
 Rules: every page here needs `manages_fund` (403), except the funder report, also open to the funder's own
 members (`can_view_funder_report`); each write is one service call whose refusal is shown on the page."""
@@ -26,6 +26,7 @@ from funding.forms import (
     NoteForm,
     PaymentForm,
     ReceiptForm,
+    ReportYearForm,
     ReviewForm,
 )
 from funding.models import Application, Call, Contribution, Earmark, Funder, Payment
@@ -444,16 +445,31 @@ def _funder(request, pk):
     return funder
 
 
+def _report(request, funder):
+    """The funder's report, for the year chosen in the GET form (every year by default), and that form."""
+    years = funder.contributions.order_by("-year").values_list("year", flat=True)
+    form = ReportYearForm(request.GET or None, years=years)
+    return ledger.funder_report(funder, year=form.chosen_year()), form
+
+
+def _report_file_name(report, extension):
+    suffix = f"-{report.year}" if report.year else ""
+    return f'attachment; filename="rapport-fonds-financeur-{report.funder.pk}{suffix}.{extension}"'
+
+
 def funder_report(request, pk):
     funder = _funder(request, pk)
-    report = ledger.funder_report(funder)
+    report, form = _report(request, funder)
     return render(
         request,
         "funding/manage/funder_report.html",
         {
             "report": report,
             "funder": funder,
+            "form": form,
+            "query": f"?year={report.year}" if report.year else "",
             "drawn_total": sum((line.drawn for line in report.lines), 0),
+            "can_edit": manages_fund(request.user),
             "breadcrumbs": _home() if manages_fund(request.user) else [],
         },
     )
@@ -462,9 +478,9 @@ def funder_report(request, pk):
 def funder_report_pdf(request, pk):
     from funding.exporting import funder_report_pdf as build
 
-    funder = _funder(request, pk)
-    response = HttpResponse(build(ledger.funder_report(funder)), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="rapport-fonds-financeur-{funder.pk}.pdf"'
+    report, _form = _report(request, _funder(request, pk))
+    response = HttpResponse(build(report), content_type="application/pdf")
+    response["Content-Disposition"] = _report_file_name(report, "pdf")
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -472,11 +488,10 @@ def funder_report_pdf(request, pk):
 def funder_report_xlsx(request, pk):
     from funding.exporting import funder_report_xlsx as build
 
-    funder = _funder(request, pk)
+    report, _form = _report(request, _funder(request, pk))
     response = HttpResponse(
-        build(ledger.funder_report(funder)),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        build(report), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = f'attachment; filename="rapport-fonds-financeur-{funder.pk}.xlsx"'
+    response["Content-Disposition"] = _report_file_name(report, "xlsx")
     response["Cache-Control"] = "private, no-store"
     return response

@@ -1,11 +1,11 @@
 """« Trouver de l'aide » (/trouver-de-l-aide/): the introduction, the four steps, the result and « Recevoir cette
 liste ». The rules of the path are in orientation/guide.py; every page works without JavaScript.
 
-Sending the list stores nothing about the person: the SMS leaves at once through core.sms, the e-mail through the
-task queue (accounts.emails.send_after_commit); the rate-limit counters keep only keyed hashes of the IP address
-and of the destination (core.ratelimit)."""
+Sending the list never waits for the SMS provider or the mail server: both go through the task queue once the
+request commits (orientation.tasks). Nothing about the person is stored beyond that: the queue row forgets the
+number or address once its task has run, and the rate-limit counters keep only keyed hashes of the IP address and
+of the destination (core.ratelimit)."""
 
-import logging
 import re
 from urllib.parse import urlencode
 
@@ -13,19 +13,17 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.emails import send_after_commit
-from core import ratelimit, sms
-from orientation import guide
+from core import ratelimit
+from orientation import guide, tasks
 from orientation.forms_guide import STEP_FORMS, SendForm
 from places.views_public import format_phone
-
-logger = logging.getLogger(__name__)
 
 # (limit, window in seconds): per visitor's address, and per phone number or e-mail address.
 SEND_LIMIT_PER_IP = (10, 60 * 60)
@@ -158,16 +156,12 @@ def send_result(request):
     rows = guide.ranked_rows(reading.answers, limit=guide.EMAIL_PLACES)
     if not rows:
         return redirect(guide.result_url(reading.query()))
+    to = form.destination
     if channel == "sms":
         text = guide.result_text(rows, answers=reading.answers, count=guide.SMS_PLACES)
-        try:
-            sms.send_sms(form.destination, text)
-        except sms.SmsError:
-            logger.exception("Envoi du SMS « Trouver de l'aide » impossible")
-            form.add_error(None, "Le SMS n'a pas pu partir. Réessayez plus tard, ou imprimez la liste.")
-            return _render_result(request, reading, send_forms={channel: form})
-        messages.success(request, "C'est envoyé : vous allez recevoir la liste par SMS.")
+        transaction.on_commit(lambda: tasks.send_result_sms.enqueue(to=to, text=text))
     else:
+        subject = f"Lieux pour vous aider {reading.answers.near}"
         body = render_to_string(
             "orientation/guide/result_email.txt",
             {
@@ -176,13 +170,25 @@ def send_result(request):
                 "platform_name": settings.PLATFORM_NAME,
             },
         )
-        send_after_commit(
-            subject=f"Lieux pour vous aider {reading.answers.near}",
-            body=body,
-            recipient_list=[form.destination],
-        )
-        messages.success(request, "C'est envoyé : vous allez recevoir la liste par e-mail.")
+        transaction.on_commit(lambda: tasks.send_result_email.enqueue(to=to, subject=subject, body=body))
+    messages.success(request, _leaving_message(channel))
     return redirect(guide.result_url(reading.query()))
+
+
+def _leaving_message(channel):
+    """What the page says once the list is queued: it leaves in a moment, and what to do if it never arrives."""
+    phone = settings.PLATFORM_CONTACT_PHONE
+    ask = f"appelez-nous au {format_phone(phone)}" if phone else f"écrivez-nous à {settings.PLATFORM_CONTACT_EMAIL}"
+    if channel == "sms":
+        return (
+            "Le SMS part dans quelques instants : vous allez recevoir la liste par SMS. S'il n'est pas arrivé dans "
+            f"une heure, vérifiez le numéro et demandez-le à nouveau, ou {ask}."
+        )
+    return (
+        "L'e-mail part dans quelques instants : vous allez recevoir la liste par e-mail. S'il n'est pas arrivé dans "
+        f"une heure, regardez dans les courriers indésirables (spam), vérifiez l'adresse et demandez-le à nouveau, "
+        f"ou {ask}."
+    )
 
 
 def _allowed(key, rule):

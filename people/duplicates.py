@@ -1,5 +1,10 @@
 """Possible duplicates of a person: a similar name (normalised, difflib ratio) and one more shared fact — the same
-phone, the same birth year or the same commune."""
+phone, the same birth year or the same commune.
+
+Checking one person (`possible_duplicates`, the creation form and the merge page) compares names in Python among the
+people sharing a fact. The coordinator's page cannot compare every pair: it blocks on keys stored on the person and
+kept by the services (`duplicate_keys`), a phonetic `name_key` and the normalised `phone_key`, so the database only
+returns people sharing the name key and a fact, one page at a time; the difflib rule is then checked on that page."""
 
 import re
 from difflib import SequenceMatcher
@@ -10,10 +15,37 @@ from geo.text import normalize_name
 from people.models import Person
 
 NAME_SIMILARITY = 0.85
+# Bounds the people read for one page of the coordinator's list, however large a block of look-alikes grows.
+MAX_CANDIDATES_PER_PAGE = 2000
+
+_SOUNDS = [
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"(qu|ck|q)"), "k"),
+    (re.compile(r"c(?=[eiy])"), "s"),
+    (re.compile(r"c"), "k"),
+    (re.compile(r"gu(?=[eiy])"), "g"),
+    (re.compile(r"(eau|au)"), "o"),
+    (re.compile(r"bv"), "v"),
+    (re.compile(r"h"), ""),
+    (re.compile(r"y"), "i"),
+    (re.compile(r"z"), "s"),
+    (re.compile(r"w"), "v"),
+    (re.compile(r"([a-z])\1+"), r"\1"),
+    (re.compile(r"(?<=.)e?[stdx]?s?$"), ""),
+]
 
 
 def _name(first_name, last_name):
     return normalize_name(f"{first_name} {last_name}")
+
+
+def name_key(first_name, last_name):
+    """A rough French phonetic key of the whole name, spaces and hyphens ignored: « Jean-Pierre Lefèvre »,
+    « Jean Pierre Lefebvre », « Jeanne Dupuy » and « Jeane Dupuis » give the same key as their look-alikes."""
+    key = _name(first_name, last_name).replace(" ", "")
+    for pattern, replacement in _SOUNDS:
+        key = pattern.sub(replacement, key)
+    return key
 
 
 def normalize_phone(value):
@@ -24,6 +56,14 @@ def normalize_phone(value):
     if digits.startswith("0033"):
         return "+" + digits[2:]
     return digits
+
+
+def duplicate_keys(person):
+    """Set the blocking keys of `person` from its name and phone (the services call it on every write); returns
+    the names of the fields set."""
+    person.name_key = name_key(person.first_name, person.last_name)
+    person.phone_key = normalize_phone(person.phone)
+    return ["name_key", "phone_key"]
 
 
 def _fields(person_or_fields):
@@ -77,22 +117,28 @@ def possible_duplicates(person_or_fields, *, queryset=None):
     return [other for other in candidates.select_related("commune") if is_similar(fields, other)]
 
 
-def duplicate_pairs(*, limit=100):
+def duplicate_pairs(people=None, *, among=None, limit=100):
     """(person, [possible duplicates]) for the coordinator's review, each pair once (the older record first).
-    One query: people are grouped by phone, birth year and commune, and names compared inside each group."""
-    people = list(Person.objects.active().select_related("commune").order_by("pk"))
-    groups = {}
+    `people` is one page of `among.having_possible_duplicate()` (by default the first `limit` active people
+    concerned); one query reads their look-alikes, whatever the number of people recorded."""
+    among = Person.objects.active() if among is None else among
+    if people is None:
+        people = among.having_possible_duplicate().select_related("commune").order_by("pk")[:limit]
+    people = list(people)
+    if not people:
+        return []
+    candidates = (
+        among.filter(name_key__in={person.name_key for person in people}, pk__gt=min(p.pk for p in people))
+        .select_related("commune")
+        .order_by("name_key", "pk")[:MAX_CANDIDATES_PER_PAGE]
+    )
+    by_key = {}
+    for candidate in candidates:
+        by_key.setdefault(candidate.name_key, []).append(candidate)
+    pairs = []
     for person in people:
-        keys = [("phone", normalize_phone(person.phone)), ("year", person.birth_year), ("commune", person.commune_id)]
-        for key in keys:
-            if key[1]:
-                groups.setdefault(key, []).append(person)
-    matches = {}
-    for members in groups.values():
-        for index, person in enumerate(members):
-            fields = _fields(person)
-            for other in members[index + 1 :]:
-                if is_similar(fields, other):
-                    matches.setdefault(person, {})[other.pk] = other
-    pairs = [(person, sorted(others.values(), key=lambda o: o.pk)) for person, others in matches.items()]
-    return sorted(pairs, key=lambda pair: pair[0].pk)[:limit]
+        fields = _fields(person)
+        others = [o for o in by_key.get(person.name_key, []) if o.pk > person.pk and is_similar(fields, o)]
+        if others:
+            pairs.append((person, others))
+    return pairs

@@ -4,7 +4,7 @@ with them. Every later module (referrals, vouchers, events, devices) points at `
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
@@ -78,6 +78,17 @@ class PersonQuerySet(models.QuerySet):
             pk__in=Involvement.objects.filter(organization_id__in=organization_ids).values("person_id")
         )
 
+    def having_possible_duplicate(self):
+        """People of this QuerySet with a later record in it (a larger id) sharing their name key and one fact —
+        the phone, the birth year or the commune: the candidates of `people.duplicates.duplicate_pairs`."""
+        shared_fact = (
+            (Q(phone_key=OuterRef("phone_key")) & ~Q(phone_key=""))
+            | Q(birth_year=OuterRef("birth_year"))
+            | Q(commune=OuterRef("commune"))
+        )
+        later = self.filter(shared_fact, name_key=OuterRef("name_key"), pk__gt=OuterRef("pk"))
+        return self.exclude(name_key="").filter(Exists(later))
+
     def search(self, text):
         """People whose first or last name contains `text` (case-insensitive)."""
         text = (text or "").strip()
@@ -122,6 +133,9 @@ class Person(models.Model):
     merged_into = models.ForeignKey(
         "self", verbose_name="fusionnée dans", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Blocking keys of the duplicate search, set by the services (`people.duplicates.duplicate_keys`).
+    name_key = models.CharField("clé phonétique du nom", max_length=300, blank=True, editable=False)
+    phone_key = models.CharField("téléphone normalisé", max_length=20, blank=True, editable=False)
 
     objects = PersonQuerySet.as_manager()
 
@@ -132,6 +146,9 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["last_name", "first_name"], name="people_person_name_idx"),
             models.Index(fields=["anonymized_at", "last_activity_at"], name="people_person_activity_idx"),
+            models.Index(
+                fields=["name_key"], condition=Q(anonymized_at__isnull=True), name="people_person_name_key_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

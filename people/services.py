@@ -13,6 +13,7 @@ from django.utils import timezone
 from core.history import diff, record, snapshot
 from core.models import HistoryEntry
 from people import extensions
+from people.duplicates import duplicate_keys
 from people.models import Consent, Involvement, Person
 
 IDENTITY_FIELDS = [
@@ -51,6 +52,7 @@ def create_person(*, acting_user, organization, consent_purpose, consent_method,
         raise ValidationError("Le consentement de la personne est obligatoire pour créer sa fiche.")
     now = timezone.now()
     person = Person(created_at=now, last_activity_at=now, **fields)
+    duplicate_keys(person)
     person.full_clean()
     person.save()
     Involvement.objects.create(person=person, organization=organization, reason=Involvement.Reason.CREATED)
@@ -75,6 +77,7 @@ def register_person_from_public_form(*, consent_purposes, **fields):
         raise ValidationError("Le consentement de la personne est obligatoire pour garder sa demande.")
     now = timezone.now()
     person = Person(created_at=now, last_activity_at=now, **fields)
+    duplicate_keys(person)
     person.full_clean()
     person.save()
     for purpose in consent_purposes:
@@ -93,7 +96,7 @@ def update_person(person, *, acting_user, **fields):
         setattr(person, name, value)
     person.last_activity_at = timezone.now()
     person.full_clean()
-    person.save(update_fields=[*fields, "last_activity_at"])
+    person.save(update_fields=[*fields, *duplicate_keys(person), "last_activity_at"])
     changes = diff(before, snapshot(person, IDENTITY_FIELDS))
     if changes:
         record(person, "person_updated", acting_user=acting_user, changes=changes)
@@ -207,7 +210,7 @@ def _anonymize(person, *, now):
     person.languages = []
     person.specific_needs = []
     person.anonymized_at = now
-    person.save(update_fields=[*ANONYMIZED_FIELDS, "anonymized_at"])
+    person.save(update_fields=[*ANONYMIZED_FIELDS, *duplicate_keys(person), "anonymized_at"])
     extensions.erase(person)
 
 

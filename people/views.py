@@ -175,10 +175,18 @@ def person_erase(request, pk):
 def duplicates(request):
     if not can_merge_people(request.user):
         raise PermissionDenied
+    people = Person.objects.visible_to(request.user)
+    anchors = people.having_possible_duplicate().select_related("commune").order_by("pk")
+    page = paginate(request, anchors, per_page=25)
     return render(
         request,
         "people/duplicates.html",
-        {"pairs": duplicate_pairs(), "breadcrumbs": _breadcrumbs(), "current": "Doublons possibles"},
+        {
+            "page": page,
+            "pairs": duplicate_pairs(page.object_list, among=people),
+            "breadcrumbs": _breadcrumbs(),
+            "current": "Doublons possibles",
+        },
     )
 
 

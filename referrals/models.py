@@ -225,6 +225,20 @@ class Referral(models.Model):
             models.Index(fields=["target_place", "status", "sent_at"], name="referrals_place_inbox_idx"),
             models.Index(fields=["prescriber_organization", "status", "-sent_at"], name="referrals_prescriber_idx"),
             models.Index(fields=["status", "sent_at"], name="referrals_status_sent_idx"),
+            # The pilotage's figures of a period read this index only (PostgreSQL: index-only scan).
+            models.Index(
+                fields=[
+                    "sent_at",
+                    "status",
+                    "autonomy",
+                    "prescriber_organization",
+                    "answered_at",
+                    "sessions_count",
+                    "person",
+                    "id",
+                ],
+                name="referrals_dashboard_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

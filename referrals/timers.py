@@ -3,7 +3,8 @@ what it did is written down (`reminded_at`, the « expirée » status, `purged_a
 
 1. Expiry: a referral still « envoyée » or « en cours d'examen » REFERRAL_EXPIRY_DAYS days after it was sent —
    « au réseau » ones the coordination did not dispatch included — expires (`services.expire_referral`, which tells
-   the prescriber), and the coordinators get one e-mail listing this run's expired referrals.
+   the prescriber), and each active coordinator gets one notification listing this run's expired referrals, once
+   they are committed, the way they chose (`accounts.notify.notify_user`: e-mail now or in the daily digest, SMS).
 2. Reminder: a referral waiting for its place's answer since REFERRAL_REMINDER_WORKING_DAYS working days
    (weekends and French public holidays excluded, `core.workdays`; counted from the dispatch for a referral sent
    « au réseau ») is reminded to the place, once.
@@ -23,8 +24,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.emails import send_after_commit
-from accounts.models import Membership, Role
+from accounts.notify import notify_user
 from core.history import record
 from core.workdays import working_days_between
 from referrals import attachments, notifications, services
@@ -60,8 +60,9 @@ def referrals_to_expire(now):
 
 
 def expire(now, *, wet_run):
-    """Expire the referrals due at `now` and escalate them to the coordination. Returns the referrals expired (or,
-    in a dry run, that would be)."""
+    """Expire the referrals due at `now` and escalate them to the coordination once they are committed. Returns the
+    referrals expired (or, in a dry run, that would be). A referral expires once (its status changes), so a second
+    run finds nothing and escalates nothing."""
     due = list(referrals_to_expire(now))
     if not wet_run:
         return due
@@ -72,26 +73,18 @@ def expire(now, *, wet_run):
         except ValidationError:
             continue  # answered or cancelled meanwhile: nothing to do
     if expired:
-        escalate_to_coordination(expired)
+        # robust, like the services' notifications: a failing notification never stops the other timers.
+        transaction.on_commit(partial(escalate_to_coordination, expired), robust=True)
     return expired
 
 
-def coordinator_emails():
-    return sorted(
-        set(
-            Membership.objects.filter(role=Role.COORDINATOR, user__is_active=True).values_list(
-                "user__email", flat=True
-            )
-        )
-    )
+def escalation_subject(expired):
+    return f"{len(expired)} orientation(s) expirée(s) sans réponse"
 
 
-@transaction.atomic
-def escalate_to_coordination(expired):
-    """One e-mail to the active coordinators listing `expired` (numbers, places, links; no person's name)."""
+def escalation_body(expired):
+    """The referrals' numbers, places, sending dates and links; no person's name."""
     lines = [
-        "Bonjour,",
-        "",
         f"{len(expired)} orientation(s) sans réponse depuis {settings.REFERRAL_EXPIRY_DAYS} jours viennent "
         "d'expirer. Les prescripteurs sont prévenus ; vous pouvez les aider à trouver un autre lieu.",
         "",
@@ -100,12 +93,19 @@ def escalate_to_coordination(expired):
         where = f"lieu : {referral.target_place.name}" if referral.target_place else "au réseau, jamais attribuée"
         sent = timezone.localtime(referral.sent_at)
         lines.append(f"- {referral} ({where}, envoyée le {sent:%d/%m/%Y}) : {_url('referrals:detail', referral.pk)}")
-    lines += ["", f"Toutes les orientations : {_url('referrals:coordination')}", "", "—", settings.PLATFORM_NAME]
-    send_after_commit(
-        subject=f"{len(expired)} orientation(s) expirée(s) sans réponse — {settings.PLATFORM_NAME}",
-        body="\n".join(lines) + "\n",
-        recipient_list=coordinator_emails(),
-    )
+    lines += ["", f"Toutes les orientations : {_url('referrals:coordination')}"]
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def escalate_to_coordination(expired):
+    """Tell each active coordinator, through their notification preferences (`notify_user`: one e-mail now, or a
+    line of tomorrow's digest; a short SMS to those who asked for it), that `expired` just expired."""
+    subject = escalation_subject(expired)
+    body = escalation_body(expired)
+    sms_text = f"{subject}. Détail : {_url('referrals:coordination')}"
+    for user in notifications.coordination_users():
+        notify_user(user, subject=subject, body=body, sms_text=sms_text)
 
 
 # Reminder --------------------------------------------------------------------------------------------------------

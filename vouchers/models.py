@@ -46,6 +46,11 @@ def _sees_all(user):
     return user.is_authenticated and user.is_active and sees_whole_departement(user)
 
 
+def _funded_order_ids(organization_ids):
+    """The orders (ids, as a subquery) that one of these organisations funds (a FunderShare)."""
+    return FunderShare.objects.filter(funder_id__in=organization_ids).values("order_id")
+
+
 def euros(cents):
     """1050 → « 10,50 € » (French formatting, non-breaking spaces)."""
     whole, rest = divmod(int(cents or 0), 100)
@@ -64,7 +69,7 @@ class OrderQuerySet(models.QuerySet):
             return self.none()
         return self.filter(
             Q(sponsor_id__in=ids)
-            | Q(pk__in=FunderShare.objects.filter(funder_id__in=ids).values("order_id"))
+            | Q(pk__in=_funded_order_ids(ids))
             | Q(pk__in=Book.objects.filter(organization_id__in=ids).values("order_id"))
         )
 
@@ -300,14 +305,16 @@ class Shipment(models.Model):
 class BookQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Coordinators and administrators see every book; members of the organisation holding a book see it, and
-        members of the sponsor see the books of their orders (who holds a book is a separate right:
-        `vouchers.permissions.can_see_holder`)."""
+        members of the sponsor or of a funder see the books of their orders, for the figures (who holds a book is a
+        separate right: `vouchers.permissions.can_see_holder`)."""
         if _sees_all(user):
             return self
         ids = _member_organization_ids(user)
         if not ids:
             return self.none()
-        return self.filter(Q(organization_id__in=ids) | Q(order__sponsor_id__in=ids))
+        return self.filter(
+            Q(organization_id__in=ids) | Q(order__sponsor_id__in=ids) | Q(order_id__in=_funded_order_ids(ids))
+        )
 
     def in_stock(self):
         return self.filter(status=Book.Status.IN_STOCK)
@@ -448,6 +455,7 @@ class PassQuerySet(models.QuerySet):
         return self.filter(
             Q(book__organization_id__in=ids)
             | Q(book__order__sponsor_id__in=ids)
+            | Q(book__order_id__in=_funded_order_ids(ids))
             | Q(redeemed_place__organization_id__in=ids)
         )
 
@@ -524,7 +532,8 @@ class RedemptionQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Coordinators and administrators see every redemption; members of the place's organisation see those of
-        their places; members of the organisation holding the book, and of the sponsor, see those of their books."""
+        their places; members of the organisation holding the book, of the sponsor and of a funder see those of
+        their books."""
         if _sees_all(user):
             return self
         ids = _member_organization_ids(user)
@@ -534,6 +543,7 @@ class RedemptionQuerySet(models.QuerySet):
             Q(place__organization_id__in=ids)
             | Q(pass_obj__book__organization_id__in=ids)
             | Q(pass_obj__book__order__sponsor_id__in=ids)
+            | Q(pass_obj__book__order_id__in=_funded_order_ids(ids))
         )
 
     def in_month(self, month):

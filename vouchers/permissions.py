@@ -62,7 +62,7 @@ def can_confirm_receipt(user, shipment):
 
 def can_see_holder(user, book):
     """Only the holder's prescriber organisation (its prescribers, mediators and admins) and the coordination see
-    who holds a book. The sponsor and the places never do."""
+    who holds a book. The sponsor, the funders and the places never do."""
     if sees_whole_departement(user):
         return True
     return book.organization_id is not None and book.organization_id in _organization_ids(user, PERSONAL_DATA_ROLES)

@@ -140,6 +140,20 @@ def database_from_url(url):
 DATABASES = {"default": database_from_url(os.getenv("DATABASE_URL", f"sqlite:///{DATA_DIR / 'db.sqlite3'}"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One cache shared by every web process and the worker, kept in the database (no extra service): the pilotage's
+# figures computed ahead by `refresh_dashboards` serve every process. The table is created by a migration
+# (core 0003). CACHE_BACKEND=locmem keeps a cache in each process instead.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "core_cache",
+        "TIMEOUT": 300,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
+if os.getenv("CACHE_BACKEND", "database") == "locmem":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["accounts.backends.EmailBackend"]
 LOGIN_URL = "accounts:login"

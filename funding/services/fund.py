@@ -13,6 +13,7 @@ from funding.models import (
     Contribution,
     ContributionReceipt,
     Criterion,
+    DecisionEarmark,
     Earmark,
     Funder,
 )
@@ -23,6 +24,37 @@ from funding.services.common import (
 )
 
 # Funders, contributions, earmarks --------------------------------------------------------------------------
+
+
+def _check_receipts(contribution, amount, *, replacing=None):
+    """The receipts of a contribution may not exceed its pledge (`replacing`: the receipt being corrected)."""
+    receipts = contribution.receipts.exclude(pk=replacing.pk) if replacing else contribution.receipts.all()
+    received = receipts.aggregate(total=Sum("amount"))["total"] or ZERO
+    others = "autres versements" if replacing else "déjà reçu"
+    if received + amount > contribution.pledged:
+        raise ValidationError(
+            {
+                "amount": f"Ce versement porterait les sommes reçues à {euros(received + amount)}, au-delà des "
+                f"{euros(contribution.pledged)} promis ({others} : {euros(received)})."
+            },
+            code="over_pledge",
+        )
+
+
+def _check_earmarks(contribution, amount, *, replacing=None):
+    """The earmarks of a contribution may not exceed its pledge (`replacing`: the earmark being corrected)."""
+    earmarks = contribution.earmarks.exclude(pk=replacing.pk) if replacing else contribution.earmarks.all()
+    earmarked = earmarks.aggregate(total=Sum("amount"))["total"] or ZERO
+    others = "autres fléchages" if replacing else "déjà fléché"
+    if earmarked + amount > contribution.pledged:
+        raise ValidationError(
+            {
+                "amount": f"Les fléchages atteindraient {euros(earmarked + amount)}, au-delà des "
+                f"{euros(contribution.pledged)} promis ({others} : {euros(earmarked)}, reste à flécher : "
+                f"{euros(contribution.pledged - earmarked)})."
+            },
+            code="over_pledge",
+        )
 
 
 @transaction.atomic
@@ -55,13 +87,7 @@ def record_receipt(*, acting_user, contribution, received_on, amount, note=""):
     """Money received from the funder. The receipts may not exceed the pledge."""
     _require(permissions.manages_fund(acting_user))
     contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
-    received = contribution.receipts.aggregate(total=Sum("amount"))["total"] or ZERO
-    if received + amount > contribution.pledged:
-        raise ValidationError(
-            f"Ce versement porterait les sommes reçues à {euros(received + amount)}, au-delà des "
-            f"{euros(contribution.pledged)} promis (déjà reçu : {euros(received)}).",
-            code="over_pledge",
-        )
+    _check_receipts(contribution, amount)
     receipt = ContributionReceipt(contribution=contribution, received_on=received_on, amount=amount, note=note)
     receipt.full_clean()
     receipt.save()
@@ -79,13 +105,7 @@ def add_earmark(*, acting_user, contribution, label, amount, publics="", territo
     """Reserve part of a contribution. The earmarks of a contribution may not exceed its pledge."""
     _require(permissions.manages_fund(acting_user))
     contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
-    earmarked = contribution.earmarks.aggregate(total=Sum("amount"))["total"] or ZERO
-    if earmarked + amount > contribution.pledged:
-        raise ValidationError(
-            f"Les fléchages atteindraient {euros(earmarked + amount)}, au-delà des {euros(contribution.pledged)} "
-            f"promis (déjà fléché : {euros(earmarked)}, reste à flécher : {euros(contribution.pledged - earmarked)}).",
-            code="over_pledge",
-        )
+    _check_earmarks(contribution, amount)
     earmark = Earmark(
         contribution=contribution,
         label=label,
@@ -98,6 +118,113 @@ def add_earmark(*, acting_user, contribution, label, amount, publics="", territo
     earmark.save()
     record(contribution, "fund_earmark_added", acting_user=acting_user, changes={label: str(amount)})
     return earmark
+
+
+# Corrections: the same rules as when the row was added, and nothing drawn or paid is left uncovered ----------
+
+FUNDER_FIELDS = ["name", "organization", "siret"]
+CONTRIBUTION_FIELDS = ["funder", "year", "pledged", "conditions"]
+RECEIPT_FIELDS = ["received_on", "amount", "note"]
+EARMARK_FIELDS = ["label", "amount", "publics", "territories", "action_kinds"]
+
+
+def _save_changes(obj, fields, values, *, action, acting_user, history_on=None):
+    """Set `values`, validate, save only `fields` and write one history row with what changed (before, after)."""
+    before = snapshot(obj, fields)
+    for name in fields:
+        setattr(obj, name, values[name])
+    obj.full_clean()
+    changes = diff(before, snapshot(obj, fields))
+    if changes:
+        obj.save(update_fields=fields)
+        record(history_on or obj, action, acting_user=acting_user, changes=changes, message=str(obj))
+    return obj
+
+
+@transaction.atomic
+def update_funder(funder, *, acting_user, name, organization=None, siret=""):
+    _require(permissions.manages_fund(acting_user))
+    funder = Funder.objects.select_for_update().get(pk=funder.pk)
+    values = {"name": name.strip(), "organization": organization, "siret": siret.replace(" ", "")}
+    return _save_changes(funder, FUNDER_FIELDS, values, action="fund_funder_updated", acting_user=acting_user)
+
+
+@transaction.atomic
+def update_contribution(contribution, *, acting_user, funder, year, pledged, conditions=""):
+    """The pledge may not fall below what was received or earmarked; the funder and the year stay as they are once
+    a decision draws on the contribution (the grants and the ledger years depend on them)."""
+    _require(permissions.manages_fund(acting_user))
+    contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    errors = {}
+    if DecisionEarmark.objects.filter(earmark__contribution=contribution).exists():
+        if funder.pk != contribution.funder_id:
+            errors["funder"] = "Des décisions puisent déjà dans cette contribution : son financeur ne change plus."
+        if year != contribution.year:
+            errors["year"] = "Des décisions puisent déjà dans cette contribution : son année ne change plus."
+    received = contribution.receipts.aggregate(total=Sum("amount"))["total"] or ZERO
+    earmarked = contribution.earmarks.aggregate(total=Sum("amount"))["total"] or ZERO
+    if pledged < max(received, earmarked):
+        errors["pledged"] = (
+            f"Le montant promis ne peut pas descendre sous {euros(max(received, earmarked))} "
+            f"(déjà reçu : {euros(received)}, déjà fléché : {euros(earmarked)})."
+        )
+    if errors:
+        raise ValidationError(errors)
+    values = {"funder": funder, "year": year, "pledged": pledged, "conditions": conditions}
+    return _save_changes(
+        contribution, CONTRIBUTION_FIELDS, values, action="fund_contribution_updated", acting_user=acting_user
+    )
+
+
+@transaction.atomic
+def update_receipt(receipt, *, acting_user, received_on, amount, note=""):
+    _require(permissions.manages_fund(acting_user))
+    contribution = Contribution.objects.select_for_update().get(pk=receipt.contribution_id)
+    receipt = ContributionReceipt.objects.get(pk=receipt.pk)
+    _check_receipts(contribution, amount, replacing=receipt)
+    values = {"received_on": received_on, "amount": amount, "note": note}
+    return _save_changes(
+        receipt,
+        RECEIPT_FIELDS,
+        values,
+        action="fund_receipt_updated",
+        acting_user=acting_user,
+        history_on=contribution,
+    )
+
+
+@transaction.atomic
+def update_earmark(earmark, *, acting_user, label, amount, publics="", territories="", action_kinds=""):
+    """The earmarks stay within the pledge, and an earmark never falls below what current decisions draw on it
+    (committed or already paid). Locks the contribution then the earmark, as decisions lock earmarks."""
+    _require(permissions.manages_fund(acting_user))
+    contribution = Contribution.objects.select_for_update().get(pk=earmark.contribution_id)
+    Earmark.objects.select_for_update().filter(pk=earmark.pk).get()
+    earmark = Earmark.objects.with_ledger().get(pk=earmark.pk)
+    if amount < earmark.drawn:
+        raise ValidationError(
+            {
+                "amount": f"Le montant fléché ne peut pas descendre sous {euros(earmark.drawn)}, déjà engagés ou "
+                f"versés sur ce fléchage (engagé : {euros(earmark.committed)}, versé : {euros(earmark.paid)})."
+            },
+            code="under_drawn",
+        )
+    _check_earmarks(contribution, amount, replacing=earmark)
+    values = {
+        "label": label,
+        "amount": amount,
+        "publics": publics,
+        "territories": territories,
+        "action_kinds": action_kinds,
+    }
+    return _save_changes(
+        earmark,
+        EARMARK_FIELDS,
+        values,
+        action="fund_earmark_updated",
+        acting_user=acting_user,
+        history_on=contribution,
+    )
 
 
 # Calls -----------------------------------------------------------------------------------------------------
@@ -163,3 +290,21 @@ def add_criterion(*, acting_user, call, label, weight):
     criterion.save()
     record(call, "fund_criterion_added", acting_user=acting_user, changes={label: weight})
     return criterion
+
+
+@transaction.atomic
+def update_criterion(criterion, *, acting_user, label, weight):
+    """Like adding one: criteria change only until an application is submitted (reviews score them)."""
+    _require(permissions.manages_fund(acting_user))
+    criterion = Criterion.objects.select_for_update().select_related("call").get(pk=criterion.pk)
+    if criterion.call.applications.exclude(status=S.DRAFT).exists():
+        raise ValidationError("Des candidatures sont déjà déposées : les critères ne changent plus.", code="locked")
+    values = {"label": label, "weight": weight}
+    return _save_changes(
+        criterion,
+        ["label", "weight"],
+        values,
+        action="fund_criterion_updated",
+        acting_user=acting_user,
+        history_on=criterion.call,
+    )

@@ -1,5 +1,5 @@
 """Factories for the API. `ApiTokenFactory()` is an active token with every scope (its clear secret is on
-`token.secret`, as the creation page shows it once); traits: `revoked`, `places_only`."""
+`token.secret`, as the creation page shows it once), valid for a year; traits: `revoked`, `expired`, `places_only`."""
 
 from datetime import timedelta
 
@@ -23,6 +23,10 @@ class ApiTokenFactory(DjangoModelFactory):
         revoked = factory.Trait(
             created_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=30)),
             revoked_at=factory.LazyFunction(timezone.now),
+        )
+        expired = factory.Trait(
+            created_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=400)),
+            expires_on=factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=1)),
         )
         places_only = factory.Trait(scopes=factory.LazyFunction(lambda: [Scope.PLACES_READ.value]))
 

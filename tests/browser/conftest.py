@@ -53,7 +53,13 @@ def _shared_page(browser, live_server):
     page.on("console", on_console)
     page.on("pageerror", lambda error: page.console_errors.append(f"erreur JavaScript : {error}"))
     page.on("response", on_response)
-    page.on("requestfailed", lambda request: page.console_errors.append(f"échec du chargement de {request.url}"))
+
+    def on_request_failed(request):
+        # A navigation cancels the previous page's pending requests (net::ERR_ABORTED): not a fault of the page.
+        if request.failure != "net::ERR_ABORTED":
+            page.console_errors.append(f"échec du chargement de {request.url} ({request.failure})")
+
+    page.on("requestfailed", on_request_failed)
     page.base_url = live_server.url
     yield page
     context.close()

@@ -1,6 +1,7 @@
-"""Helpers for the pilotage tests: a scope, a share link, an IFN score, a redeemed pass."""
+"""Helpers for the pilotage tests: a scope, a share link (`ShareLinkFactory(expired=True)`), an IFN score, a redeemed
+pass."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import factory
 from django.utils import timezone
@@ -33,6 +34,9 @@ class ShareLinkFactory(DjangoModelFactory):
             "masked": True,
         }
     )
+
+    class Params:
+        expired = factory.Trait(expires_on=factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=1)))
 
 
 class IFNScoreFactory(DjangoModelFactory):

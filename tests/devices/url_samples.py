@@ -67,6 +67,7 @@ SAMPLES = {
     "devices:device_receive": _donation_kwargs,
     "devices:donation_attestation": _donation_kwargs,
     "devices:device_detail": _erased_device,
+    "devices:device_edit": _erased_device,
     "devices:device_erase": _received_device,
     "devices:device_refurbish": _erased_device,
     "devices:device_ready": _erased_device,

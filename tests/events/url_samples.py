@@ -144,3 +144,15 @@ STATUS_ONLY.update(
     }
 )
 SKIP["events:certificates_send"] = "POST seulement"
+
+
+# Relay sites: change the host, remove (views_manage.py) --------------------------------------------------------
+
+
+def _relay_site(user):
+    """A relay site with one confirmed registration (the removal page counts it)."""
+    site, _registration = _hosted_site(None)
+    return {"pk": site.session_id, "site_pk": site.pk}
+
+
+SAMPLES.update({"events:relay_site_host": _relay_site, "events:relay_site_remove": _relay_site})

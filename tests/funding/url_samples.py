@@ -59,6 +59,21 @@ def _funder(user):
     return {"pk": funder.pk}
 
 
+def _receipt(user):
+    receipt = funded_earmark("2000.00").contribution.receipts.get()
+    return {"pk": receipt.contribution_id, "receipt_pk": receipt.pk}
+
+
+def _earmark(user):
+    earmark = funded_earmark("2000.00")
+    return {"pk": earmark.contribution_id, "earmark_pk": earmark.pk}
+
+
+def _criterion(user):
+    call = CallFactory()
+    return {"pk": call.pk, "criterion_pk": call.criteria.first().pk}
+
+
 def _call(user):
     return {"pk": CallFactory(published=True).pk}
 
@@ -91,6 +106,11 @@ SAMPLES = {
     "funding:funder_report_pdf": _funder,
     "funding:funder_report_xlsx": _funder,
     "funding:contribution_detail": lambda user: {"pk": ContributionFactory().pk},
+    "funding:funder_edit": lambda user: {"pk": FunderFactory().pk},
+    "funding:contribution_edit": lambda user: {"pk": ContributionFactory().pk},
+    "funding:receipt_edit": _receipt,
+    "funding:earmark_edit": _earmark,
+    "funding:criterion_edit": _criterion,
     "funding:call_manage": _call,
     "funding:call_edit": _call,
 }

@@ -3,14 +3,18 @@ the fields), the result (ranking, why, open at the chosen times), sending it by 
 weight of each page."""
 
 import gzip
+import json
 import re
+import socket
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.staticfiles import finders
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from core import sms
 from geo.lookup import nearest_commune
@@ -307,10 +311,11 @@ def sms_outbox():
     sms.outbox.clear()
 
 
-def test_send_by_sms_to_a_normalised_mobile(client, territory, sms_outbox):
+def test_send_by_sms_to_a_normalised_mobile(client, territory, sms_outbox, django_capture_on_commit_callbacks):
     for index in range(5):
         place(f"Lieu {index}", index + 1)
-    response = client.post(SEND_URL, {**ANSWERS, "canal": "sms", "sms-phone": "06 12 34 56 78"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(SEND_URL, {**ANSWERS, "canal": "sms", "sms-phone": "06 12 34 56 78"})
     assert response.status_code == 302
     assert response["Location"] == result_url("besoin=demarches&commune=Agen+%2847000%29")
     assert len(sms_outbox) == 1
@@ -319,41 +324,55 @@ def test_send_by_sms_to_a_normalised_mobile(client, territory, sms_outbox):
     assert message.text.startswith("Lieux pour vous aider près d'Agen :\n1. Lieu 0 - ")
     assert "3. Lieu 2" in message.text and "Lieu 3" not in message.text
     assert "05 53 00 00 00" in message.text
-    followed = client.get(response["Location"])
-    assert "vous allez recevoir la liste par SMS" in followed.text
 
 
-def test_send_by_sms_refuses_a_landline_beside_the_field(client, territory, sms_outbox):
+def test_the_sms_leaves_through_the_task_queue_after_the_answer(
+    client, territory, sms_outbox, django_capture_on_commit_callbacks, settings
+):
+    settings.PLATFORM_CONTACT_PHONE = "05 53 00 00 01"
     place("Proche", 1)
-    response = client.post(SEND_URL, {**ANSWERS, "canal": "sms", "sms-phone": "05 53 00 00 00"})
-    assert response.status_code == 200
-    assert response.context["sms_form"].errors["phone"] == [
-        "Ce numéro n'est pas un portable français. Il commence par 06 ou 07 et a 10 chiffres."
-    ]
-    assert 'href="#id_sms-phone"' in response.text and 'id="id_sms-phone_error"' in response.text
-    assert "<title>Erreur : " in response.text
-    assert sms_outbox == []
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(SEND_URL, {**ANSWERS, "canal": "sms", "sms-phone": "0612345678"})
+    assert response.status_code == 302
+    assert sms_outbox == []  # the page answers without waiting for the SMS provider
+    [enqueue] = callbacks
+    enqueue()
+    assert [message.to for message in sms_outbox] == ["+33612345678"]
+    text = client.get(response["Location"]).text
+    assert "Le SMS part dans quelques instants : vous allez recevoir la liste par SMS." in text
+    assert "S&#x27;il n&#x27;est pas arrivé dans une heure, vérifiez le numéro et demandez-le à nouveau" in text
+    assert "ou appelez-nous au 05 53 00 00 01." in text
 
 
-def test_a_refused_sms_is_said_on_top_of_the_page(client, territory, monkeypatch):
-    def refuse(to, text):
-        raise sms.SmsError("HTTP 500")
-
-    monkeypatch.setattr(sms, "send_sms", refuse)
-    place("Proche", 1)
-    response = client.post(SEND_URL, {**ANSWERS, "canal": "sms", "sms-phone": "0612345678"})
-    assert response.status_code == 200
-    assert response.context["sms_form"].non_field_errors() == [
-        "Le SMS n'a pas pu partir. Réessayez plus tard, ou imprimez la liste."
-    ]
-    assert "data-error-summary" in response.text
+def unreachable_url():
+    """An address on this machine where nothing listens: the SMS provider is down."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        port = listener.getsockname()[1]
+    return f"http://127.0.0.1:{port}/sms"
 
 
-def test_send_by_email(client, territory, django_capture_on_commit_callbacks):
+def test_an_sms_provider_outage_does_not_break_the_page(
+    client, territory, settings, django_capture_on_commit_callbacks
+):
+    settings.SMS_BACKEND = "http"
+    settings.SMS_API_URL = unreachable_url()
     place("Proche", 1)
     with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(SEND_URL, {**ANSWERS, "canal": "sms", "sms-phone": "0612345678"})
+    assert response.status_code == 302
+    assert "Le SMS part dans quelques instants" in client.get(response["Location"]).text
+
+
+def test_send_by_email(client, territory, settings, django_capture_on_commit_callbacks):
+    settings.PLATFORM_CONTACT_PHONE = ""
+    place("Proche", 1)
+    with django_capture_on_commit_callbacks() as callbacks:
         response = client.post(SEND_URL, {**ANSWERS, "canal": "email", "email-email": "marie@example.org"})
     assert response.status_code == 302
+    assert mail.outbox == []  # queued, sent by the worker
+    [enqueue] = callbacks
+    enqueue()
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["marie@example.org"]
@@ -363,6 +382,10 @@ def test_send_by_email(client, territory, django_capture_on_commit_callbacks):
         "http://testserver" not in message.body
         and "/trouver-de-l-aide/resultat/lieux/?besoin=demarches" in message.body
     )
+    text = client.get(response["Location"]).text
+    assert "L&#x27;e-mail part dans quelques instants : vous allez recevoir la liste par e-mail." in text
+    assert "regardez dans les courriers indésirables (spam)" in text
+    assert f"ou écrivez-nous à {settings.PLATFORM_CONTACT_EMAIL}." in text
 
 
 def test_send_by_email_needs_an_address(client, territory):
@@ -374,13 +397,18 @@ def test_send_by_email_needs_an_address(client, territory):
     assert mail.outbox == []
 
 
-def test_send_is_refused_politely_after_the_limit_per_destination(client, territory, sms_outbox, settings):
+def test_send_is_refused_politely_after_the_limit_per_destination(
+    client, territory, sms_outbox, settings, django_capture_on_commit_callbacks
+):
     settings.PLATFORM_CONTACT_PHONE = "05 53 00 00 01"
     place("Proche", 1)
     data = {**ANSWERS, "canal": "sms", "sms-phone": "0612345678"}
-    for _ in range(views_guide.SEND_LIMIT_PER_DESTINATION[0]):
-        assert client.post(SEND_URL, data).status_code == 302
-    response = client.post(SEND_URL, {**data, "sms-phone": "+33 6 12 34 56 78"})  # the same number, written otherwise
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(views_guide.SEND_LIMIT_PER_DESTINATION[0]):
+            assert client.post(SEND_URL, data).status_code == 302
+        response = client.post(
+            SEND_URL, {**data, "sms-phone": "+33 6 12 34 56 78"}
+        )  # the same number, written otherwise
     assert response.status_code == 429
     assert "<h1>Trop de demandes pour le moment</h1>" in response.text
     assert '<a href="tel:0553000001">05 53 00 00 01</a>' in response.text
@@ -409,6 +437,54 @@ def test_send_stores_nothing_about_the_person(client, territory, sms_outbox):
     client.post(SEND_URL, {**ANSWERS, "canal": "sms", "sms-phone": "0612345678"})
     keys = " ".join(RateLimitCounter.objects.values_list("key", flat=True))
     assert "0612345678" not in keys and "+33612345678" not in keys and "127.0.0.1" not in keys
+
+
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def run_worker():
+    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+
+
+def stored_arguments():
+    return [json.dumps(row.args_kwargs) for row in DBTaskResult.objects.all()]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("data", "destination"),
+    [
+        ({"canal": "sms", "sms-phone": "0612345678"}, "+33612345678"),
+        ({"canal": "email", "email-email": "marie@example.org"}, "marie@example.org"),
+    ],
+)
+def test_the_queue_forgets_the_destination_once_sent(client, territory, sms_outbox, settings, data, destination):
+    settings.TASKS = DATABASE_QUEUE
+    place("Proche", 1)
+    assert client.post(SEND_URL, {**ANSWERS, **data}).status_code == 302
+    assert sms_outbox == [] and mail.outbox == []
+    assert destination in stored_arguments()[0]  # the worker needs it until it runs
+
+    run_worker()
+
+    assert [message.to for message in sms_outbox] + [message.to[0] for message in mail.outbox] == [destination]
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert destination not in stored_arguments()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_queue_forgets_the_number_of_an_sms_that_could_not_leave(client, territory, sms_outbox, settings):
+    settings.TASKS = DATABASE_QUEUE
+    settings.SMS_BACKEND = "http"
+    settings.SMS_API_URL = unreachable_url()
+    place("Proche", 1)
+    client.post(SEND_URL, {**ANSWERS, "canal": "sms", "sms-phone": "0612345678"})
+
+    run_worker()
+
+    row = DBTaskResult.objects.get()
+    assert row.status == "FAILED" and "SmsError" in row.exception_class_path
+    assert "+33612345678" not in stored_arguments()[0] and "+33612345678" not in row.traceback
 
 
 def test_send_is_post_only(client):

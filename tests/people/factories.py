@@ -1,11 +1,12 @@
 """Factories for people. `PersonFactory()` is a person with a phone; `no_direct_contact=True` (no phone nor e-mail)
 and the trait `anonymized=True`. `PersonFactory(involved=org)` involves an organisation; `involve(person, org)` too.
-`ConsentFactory(person=…)` records a consent."""
+`ConsentFactory(person=…)` records a consent. Persons are saved with their duplicate search keys."""
 
 import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from people.duplicates import duplicate_keys
 from people.models import Consent, Involvement, Person
 
 
@@ -26,6 +27,14 @@ class PersonFactory(DjangoModelFactory):
         anonymized = factory.Trait(
             first_name="", last_name="", phone="", email="", anonymized_at=factory.LazyFunction(timezone.now)
         )
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """Saved with its duplicate search keys, as the services do."""
+        person = model_class(*args, **kwargs)
+        duplicate_keys(person)
+        person.save(force_insert=True)
+        return person
 
     @factory.post_generation
     def involved(person, create, organization, **kwargs):

@@ -12,7 +12,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from accounts.models import PendingNotification
+from core import sms
 from core.models import HistoryEntry
+from referrals import timers
 from referrals.models import Referral, ReferralAttachment, ReferralLink, ReferralTransition
 from tests.accounts.factories import UserFactory
 from tests.referrals.factories import ReferralFactory, place_user
@@ -151,6 +154,59 @@ def test_expiry_dry_run_changes_nothing(overdue, run):
     assert "Expiration : 2 orientation(s) sans réponse depuis 30 jours à faire expirer, dont 1 « au réseau »" in output
     assert Referral.objects.filter(status=S.EXPIRED).count() == 0
     assert mail.outbox == []
+
+
+@pytest.fixture
+def _empty_sms_outbox():
+    sms.outbox.clear()
+    yield
+    sms.outbox.clear()
+
+
+def escalation_mails():
+    return [m for m in mail.outbox if "expirée(s) sans réponse" in m.subject]
+
+
+def test_escalation_follows_each_coordinator_preference(overdue, run, _empty_sms_outbox):
+    to_place, to_network, (immediate, other) = overdue
+    daily = UserFactory(coordinator=True, email_frequency="daily", sms_notifications=True, phone="06 12 34 56 78")
+    run("--wet-run")
+    assert sorted(m.to for m in escalation_mails()) == sorted([[immediate.email], [other.email]])
+    assert escalation_mails()[0].body.startswith("Bonjour,\n\n2 orientation(s) sans réponse")
+    notification = PendingNotification.objects.get()  # the daily coordinator: in tomorrow's digest, no e-mail
+    assert (notification.user, notification.sent_at) == (daily, None)
+    assert notification.subject == "2 orientation(s) expirée(s) sans réponse"
+    assert f"{to_place} (lieu : {to_place.target_place.name}" in notification.body
+    assert f"{to_network} (au réseau, jamais attribuée" in notification.body
+    assert to_place.person.last_name not in notification.body
+    assert not any(daily.email in m.to for m in mail.outbox)
+    [text] = [(message.to, message.text) for message in sms.outbox]  # SMS: only the one who asked
+    assert text[0] == "+33612345678"
+    assert text[1].startswith("2 orientation(s) expirée(s) sans réponse. Détail : ")
+    assert text[1].endswith("/orientations/coordination/") and len(text[1]) <= 160
+
+
+def test_escalation_is_sent_once_when_the_command_runs_twice(overdue, run):
+    _to_place, _to_network, (immediate, _other) = overdue
+    UserFactory(coordinator=True, email_frequency="daily")
+    run("--wet-run")
+    assert "Expiration : 0 orientation(s)" in run("--wet-run")
+    assert [m.to for m in escalation_mails()].count([immediate.email]) == 1
+    assert len(escalation_mails()) == 2
+    assert PendingNotification.objects.count() == 1
+
+
+def test_escalation_waits_for_the_commit(overdue, django_capture_on_commit_callbacks):
+    UserFactory(coordinator=True, email_frequency="daily")
+    with django_capture_on_commit_callbacks() as callbacks:
+        expired = timers.expire(timezone.now(), wet_run=True)
+    assert len(expired) == 2
+    assert not PendingNotification.objects.exists()  # nothing told about a change that may still roll back
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
+    assert PendingNotification.objects.count() == 1
+    assert len(escalation_mails()) == 2
 
 
 def test_an_expired_referral_is_not_reminded_in_the_same_run(run):

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from api import reports
 from api.models import PartnerReport
-from api.services import record_partner_report
+from api.services import queue_partner_report
 from api.tasks import send_partner_report
 
 
@@ -13,7 +13,7 @@ class Command(BaseCommand):
         "Envoie à chaque organisation partenaire le rapport XLSX de ses chiffres pour un trimestre (par défaut le "
         "dernier trimestre terminé), par la file de tâches. Sans --wet-run, affiche seulement ce qui serait envoyé. "
         "Un rapport déjà envoyé pour ce trimestre ne l'est pas une seconde fois : relancer la commande n'envoie rien "
-        "de plus. À lancer chaque jour ou chaque début de trimestre (cron)."
+        "de plus, sauf les rapports dont l'envoi a échoué, renvoyés. À lancer chaque jour (cron)."
     )
 
     def add_arguments(self, parser):
@@ -29,7 +29,9 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Le trimestre {quarter} n'est pas terminé : son rapport serait incomplet (et ne serait plus renvoyé)."
             )
-        already = set(PartnerReport.objects.filter(quarter=quarter).values_list("organization_id", flat=True))
+        now = timezone.now()
+        settled = PartnerReport.objects.filter(quarter=quarter).settled(now)
+        already = set(settled.values_list("organization_id", flat=True))
         sent = skipped = 0
         for organization in reports.partner_organizations():
             if organization.pk in already:
@@ -46,15 +48,16 @@ class Command(BaseCommand):
                 sent += 1
                 continue
             with transaction.atomic():
-                if record_partner_report(organization=organization, quarter=quarter, recipients=recipient_list):
-                    transaction.on_commit(
-                        lambda pk=organization.pk, to=recipient_list: send_partner_report.enqueue(
-                            organization_id=pk, quarter=quarter, recipient_list=to
-                        )
-                    )
+                report = queue_partner_report(
+                    organization=organization, quarter=quarter, recipients=recipient_list, now=now
+                )
+                if report is not None:
+                    transaction.on_commit(lambda pk=report.pk: send_partner_report.enqueue(report_id=pk))
                     sent += 1
         if wet_run:
-            self.stdout.write(f"Trimestre {quarter} : {sent} rapport(s) envoyé(s), {skipped} sans destinataire.")
+            self.stdout.write(
+                f"Trimestre {quarter} : {sent} rapport(s) mis en file d'envoi, {skipped} sans destinataire."
+            )
         else:
             self.stdout.write(
                 f"Trimestre {quarter} : {sent} rapport(s) seraient envoyés, {skipped} sans destinataire "
