@@ -1,13 +1,11 @@
-from datetime import timedelta
-
 from django import forms
-from django.utils import timezone
 
 from accounts.models import Organization
-from api.models import TOKEN_MAX_DAYS, Scope, check_token_expiry, default_expiry
+from api.models import TOKEN_VALIDITY, Scope
+from core.expiry import ExpiryFormMixin
 
 
-class TokenForm(forms.Form):
+class TokenForm(ExpiryFormMixin, forms.Form):
     organization = forms.ModelChoiceField(
         label="Organisation",
         queryset=Organization.objects.order_by("name", "pk"),
@@ -25,23 +23,7 @@ class TokenForm(forms.Form):
         initial=[Scope.PLACES_READ],
         help_text="Les lieux et les séances sont publics : un jeton n'y donne qu'une limite de requêtes plus haute.",
     )
-    expires_on = forms.DateField(
-        label="Valable jusqu'au",
-        required=False,
-        initial=default_expiry,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="Ce jour compris ; deux ans au plus. Vide : dans un an. Ensuite, le jeton est refusé (erreur 401).",
-        error_messages={"invalid": "Saisissez une date valide dans « Valable jusqu'au » (jj/mm/aaaa)."},
+    expires_on = TOKEN_VALIDITY.form_field(
+        "Ce jour compris ; deux ans au plus. Vide : dans un an. Ensuite, le jeton est refusé (erreur 401)."
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        today = timezone.localdate()
-        self.fields["expires_on"].widget.attrs.update(
-            {"min": today.isoformat(), "max": (today + timedelta(days=TOKEN_MAX_DAYS)).isoformat()}
-        )
-
-    def clean_expires_on(self):
-        expires_on = self.cleaned_data["expires_on"] or default_expiry()
-        check_token_expiry(expires_on)
-        return expires_on
+    validity = TOKEN_VALIDITY

@@ -11,15 +11,15 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.expiry import Validity
+
 SECRET_PREFIX = "inc"
 PREFIX_RE = re.compile(r"[0-9a-f]{8}")
-TOKEN_DEFAULT_DAYS = 365
-TOKEN_MAX_DAYS = 730
+TOKEN_VALIDITY = Validity(default_days=365, max_days=730, max_label="deux ans")
 
 
 class Scope(models.TextChoices):
@@ -40,20 +40,7 @@ def new_secret():
 
 
 def default_expiry():
-    return timezone.localdate() + timedelta(days=TOKEN_DEFAULT_DAYS)
-
-
-def check_token_expiry(expires_on, today=None):
-    """A new token is valid from today to `TOKEN_MAX_DAYS` days from now at most (ValidationError in French)."""
-    today = today or timezone.localdate()
-    latest = today + timedelta(days=TOKEN_MAX_DAYS)
-    if expires_on < today:
-        raise ValidationError("La date « Valable jusqu'au » ne peut pas être passée.", code="expiry_past")
-    if expires_on > latest:
-        raise ValidationError(
-            f"La date « Valable jusqu'au » ne peut pas dépasser le {latest:%d/%m/%Y} (deux ans au plus).",
-            code="expiry_too_far",
-        )
+    return TOKEN_VALIDITY.default()
 
 
 class ApiTokenQuerySet(models.QuerySet):

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from api.models import ApiToken, PartnerReport, Scope, check_token_expiry, default_expiry, new_secret
+from api.models import TOKEN_VALIDITY, ApiToken, PartnerReport, Scope, default_expiry, new_secret
 from api.permissions import can_manage_tokens
 from core.history import record
 
@@ -25,7 +25,7 @@ def create_token(*, organization, name, scopes, acting_user, expires_on=None):
     if not scopes or unknown:
         raise ValidationError("Choisissez au moins un droit parmi ceux proposés.")
     expires_on = expires_on or default_expiry()
-    check_token_expiry(expires_on)
+    TOKEN_VALIDITY.check(expires_on)
     secret, prefix, secret_hash = new_secret()
     token = ApiToken.objects.create(
         organization=organization,

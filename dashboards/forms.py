@@ -1,14 +1,15 @@
 """The filters of the dashboards (a GET form: the address of a dashboard is shareable and bookmarkable), the share
 link form and the IFN import command's parsing lives in dashboards/ifn.py."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.expiry import ExpiryFormMixin
 from dashboards import registry
-from dashboards.models import SHARE_LINK_DEFAULT_DAYS, SHARE_LINK_MAX_DAYS, check_share_link_expiry, default_expiry
+from dashboards.models import SHARE_LINK_VALIDITY
 from dashboards.registry import Scope
 from geo.forms import CommuneField
 from geo.models import Commune, Epci
@@ -127,7 +128,7 @@ def scope_from_frozen(filters, organization):
     )
 
 
-class ShareLinkForm(forms.Form):
+class ShareLinkForm(ExpiryFormMixin, forms.Form):
     label = forms.CharField(
         label="Nom du lien",
         max_length=120,
@@ -137,25 +138,8 @@ class ShareLinkForm(forms.Form):
             "max_length": "Le « Nom du lien » tient en %(limit_value)d caractères au plus.",
         },
     )
-    expires_on = forms.DateField(
-        label="Valable jusqu'au",
-        required=False,
-        initial=default_expiry,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=(
-            f"Ce jour compris ; {SHARE_LINK_MAX_DAYS} jours au plus. Vide : dans {SHARE_LINK_DEFAULT_DAYS} jours."
-        ),
-        error_messages={"invalid": "Saisissez une date valide dans « Valable jusqu'au » (jj/mm/aaaa)."},
+    expires_on = SHARE_LINK_VALIDITY.form_field(
+        f"Ce jour compris ; {SHARE_LINK_VALIDITY.max_days} jours au plus. "
+        f"Vide : dans {SHARE_LINK_VALIDITY.default_days} jours."
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        today = timezone.localdate()
-        self.fields["expires_on"].widget.attrs.update(
-            {"min": today.isoformat(), "max": (today + timedelta(days=SHARE_LINK_MAX_DAYS)).isoformat()}
-        )
-
-    def clean_expires_on(self):
-        expires_on = self.cleaned_data["expires_on"] or default_expiry()
-        check_share_link_expiry(expires_on)
-        return expires_on
+    validity = SHARE_LINK_VALIDITY

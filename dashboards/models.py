@@ -2,16 +2,15 @@
 La MedNum's published file. Everything else the dashboards show is computed from the other modules."""
 
 import secrets
-from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-SHARE_LINK_DEFAULT_DAYS = 90
-SHARE_LINK_MAX_DAYS = 365
+from core.expiry import Validity
+
+SHARE_LINK_VALIDITY = Validity(default_days=90, max_days=365, max_label="365 jours")
 
 
 def new_token():
@@ -19,21 +18,7 @@ def new_token():
 
 
 def default_expiry():
-    return timezone.localdate() + timedelta(days=SHARE_LINK_DEFAULT_DAYS)
-
-
-def check_share_link_expiry(expires_on, today=None):
-    """A new link is valid from today to `SHARE_LINK_MAX_DAYS` days from now at most (ValidationError in French)."""
-    today = today or timezone.localdate()
-    latest = today + timedelta(days=SHARE_LINK_MAX_DAYS)
-    if expires_on < today:
-        raise ValidationError("La date « Valable jusqu'au » ne peut pas être passée.", code="expiry_past")
-    if expires_on > latest:
-        raise ValidationError(
-            f"La date « Valable jusqu'au » ne peut pas dépasser le {latest:%d/%m/%Y} "
-            f"({SHARE_LINK_MAX_DAYS} jours au plus).",
-            code="expiry_too_far",
-        )
+    return SHARE_LINK_VALIDITY.default()
 
 
 class ShareLinkQuerySet(models.QuerySet):

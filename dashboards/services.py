@@ -4,16 +4,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.history import record
-from dashboards.models import IFNScore, ShareLink, check_share_link_expiry, default_expiry
+from dashboards.models import SHARE_LINK_VALIDITY, IFNScore, ShareLink, default_expiry
 from geo.models import Commune
 
 
 @transaction.atomic
 def create_share_link(*, label, organization, filters, acting_user, expires_on=None):
-    """A new link, valid until `expires_on` (default: `SHARE_LINK_DEFAULT_DAYS` from today; at most
-    `SHARE_LINK_MAX_DAYS`, otherwise ValidationError)."""
+    """A new link, valid until `expires_on` (default and bounds: `SHARE_LINK_VALIDITY`, otherwise
+    ValidationError)."""
     expires_on = expires_on or default_expiry()
-    check_share_link_expiry(expires_on)
+    SHARE_LINK_VALIDITY.check(expires_on)
     link = ShareLink.objects.create(
         label=label, organization=organization, filters=filters, expires_on=expires_on, created_by=acting_user
     )
